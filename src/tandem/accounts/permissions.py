@@ -1,0 +1,56 @@
+"""The one permission table. Every page and API route declares one of these permissions.
+
+Roles are per workspace; a user can be an owner in one brand and an approver in another.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tandem.accounts.model import Role
+
+
+class Permission(StrEnum):
+    WORKSPACE_VIEW = "workspace.view"
+    WORKSPACE_MANAGE = "workspace.manage"
+    MEMBERS_VIEW = "members.view"
+    MEMBERS_MANAGE = "members.manage"
+    AUDIT_VIEW = "audit.view"
+    ACCOUNTS_VIEW = "accounts.view"
+    ACCOUNTS_MANAGE = "accounts.manage"
+    POSTS_VIEW = "posts.view"
+    ANALYTICS_VIEW = "analytics.view"
+    REVIEW = "review"
+
+
+_P = Permission
+_READ = {
+    _P.WORKSPACE_VIEW,
+    _P.MEMBERS_VIEW,
+    _P.ACCOUNTS_VIEW,
+    _P.POSTS_VIEW,
+    _P.ANALYTICS_VIEW,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.ADMIN: frozenset(Permission),
+    Role.SOCIAL_MANAGER: frozenset(_READ | {_P.ACCOUNTS_MANAGE, _P.REVIEW}),
+    Role.MARKETER: frozenset(_READ | {_P.REVIEW}),
+    Role.APPROVER: frozenset({_P.WORKSPACE_VIEW, _P.REVIEW}),
+    Role.ANALYST: frozenset(_READ),
+}
+
+# Roles an admin may hand out; only an owner may make another owner.
+GRANTABLE_BY: dict[Role, frozenset[Role]] = {
+    Role.OWNER: frozenset(Role),
+    Role.ADMIN: frozenset(Role) - {Role.OWNER},
+}
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def can_grant(granter: Role, role: Role) -> bool:
+    return role in GRANTABLE_BY.get(granter, frozenset())

@@ -1,0 +1,55 @@
+"""The Typer apps every command module registers on, and the helpers they share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from tandem.core import SystemClock, TandemError
+from tandem.settings import ConfigError, Settings, get_settings
+from tandem.storage import Database, create_database
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Tandem: one workspace for social and digital marketing.",
+    pretty_exceptions_enable=False,
+)
+user_app = typer.Typer(no_args_is_help=True, help="Manage users and their roles.")
+db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+app.add_typer(user_app, name="user")
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+clock = SystemClock()
+
+
+def settings() -> Settings:
+    try:
+        return get_settings()
+    except (ValueError, ConfigError) as exc:
+        fail(f"Configuration error: {exc}")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[red]Error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def open_database(s: Settings) -> Database:
+    return create_database(s.database)
+
+
+@contextmanager
+def unit_of_work(database: Database) -> Iterator[Session]:
+    """One transaction for the command; a capability error becomes a clear message and exit 1."""
+    try:
+        with database.session() as session:
+            yield session
+    except TandemError as exc:
+        fail(exc.message)

@@ -1,0 +1,95 @@
+"""`tandem demo`: a complete workspace on SQLite, seeded from the simulator, served at once."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from tandem.accounts import store
+from tandem.cli.base import app, clock, console, fail
+from tandem.cli.serve import run_server
+from tandem.core.logs import configure_logging
+from tandem.settings import Settings, write_secret_key
+from tandem.sim import generate_world, seed_demo
+from tandem.storage import create_database, upgrade
+
+DEMO_PASSWORD = "tandem-demo"
+DEMO_SLUG = "demo-brand"
+
+
+def prepare_demo(
+    data_dir: Path, *, reset: bool, seed: int, base_url: str
+) -> tuple[Settings, list[tuple[str, str]]]:
+    """Create (or reuse) the demo data dir; returns its settings and the (email, role) sign-ins."""
+    if reset and data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=f"sqlite:///{(data_dir / 'tandem.db').resolve()}",
+        demo_mode=True,
+        base_url=base_url,
+        log_format="text",
+    )
+    write_secret_key(settings.key_file)
+    database = create_database(settings.database)
+    upgrade(database)
+    with database.session() as session:
+        workspace = store.workspace_by_slug(session, DEMO_SLUG)
+        if workspace is None:
+            world = generate_world(seed, now=clock.now())
+            result = seed_demo(session, world, clock=clock, password=DEMO_PASSWORD)
+            credentials = [(email, role.label) for email, role in result.credentials]
+        else:
+            credentials = [
+                (m.user.email, m.role.label)
+                for m in store.memberships_in(session, workspace.id)
+            ]
+    database.dispose()
+    return settings, credentials
+
+
+@app.command()
+def demo(
+    port: int = typer.Option(8000, help="Port to serve on."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind."),
+    data_dir: Path = typer.Option(
+        Path("tandem-demo"), "--data-dir", help="Where the demo keeps its data."
+    ),
+    reset: bool = typer.Option(
+        False, "--reset", help="Delete the demo data and start again."
+    ),
+    seed: int = typer.Option(
+        42, help="Simulator seed: the same seed gives the same world."
+    ),
+) -> None:
+    """A "Demo Brand" workspace with one user per role and 90 days of history, on SQLite."""
+    started = time.perf_counter()
+    base_url = f"http://{host}:{port}"
+    try:
+        settings, credentials = prepare_demo(
+            data_dir, reset=reset, seed=seed, base_url=base_url
+        )
+    except OSError as exc:
+        fail(
+            f"Cannot prepare the demo in {data_dir}: {exc}. Choose another --data-dir."
+        )
+    table = Table("email", "role", "password", title="Demo sign-ins")
+    for email, role in credentials:
+        table.add_row(email, role, DEMO_PASSWORD)
+    console.print(table)
+    console.print(
+        f"Demo ready in {time.perf_counter() - started:.1f} s. Open {base_url}/ (Ctrl+C stops it)."
+    )
+    configure_logging("WARNING", "text")
+    run_server(
+        settings,
+        create_database(settings.database),
+        host=host,
+        port=port,
+        with_worker=True,
+    )

@@ -1,0 +1,39 @@
+"""Job kinds and their handlers: a plain dict, one verb-first function per job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tandem.core import Clock
+from tandem.notify import SEND_EMAIL, EmailMessage, EmailSender
+from tandem.settings import Settings
+
+
+@dataclass(frozen=True)
+class JobContext:
+    session: Session
+    settings: Settings
+    clock: Clock
+    email: EmailSender
+
+
+class PermanentJobError(Exception):
+    """Retrying cannot help (bad payload, rejected address): the job fails at once."""
+
+
+Handler = Callable[[JobContext, dict[str, Any]], None]
+
+
+def send_email(ctx: JobContext, payload: dict[str, Any]) -> None:
+    ctx.email.send(
+        EmailMessage(to=payload["to"], subject=payload["subject"], body=payload["body"])
+    )
+
+
+HANDLERS: dict[str, Handler] = {
+    SEND_EMAIL: send_email,
+}

@@ -1,0 +1,73 @@
+"""Email goes out through a job (outbox), delivered over SMTP by a worker."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage as MimeMessage
+from email.utils import make_msgid
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from tandem.settings import Settings
+from tandem.storage.queue import enqueue
+
+SEND_EMAIL = "send_email"
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    to: str
+    subject: str
+    body: str
+
+
+class EmailSender(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class EmailNotConfigured(Exception):
+    """Raised by the sender when no SMTP server is configured; the job fails with this text."""
+
+
+@dataclass
+class SmtpSender:
+    settings: Settings
+    timeout: float = 20.0
+
+    def send(self, message: EmailMessage) -> None:
+        s = self.settings
+        if not s.smtp_host:
+            raise EmailNotConfigured(
+                "Email is not configured: set TANDEM_SMTP_HOST (see docs/configuration.md)."
+            )
+        mime = MimeMessage()
+        mime["From"] = s.mail_from
+        mime["To"] = message.to
+        mime["Subject"] = message.subject
+        mime["Message-ID"] = make_msgid(domain="tandem.local")
+        mime.set_content(message.body)
+        smtp_class = smtplib.SMTP_SSL if s.smtp_security == "tls" else smtplib.SMTP
+        with smtp_class(s.smtp_host, s.smtp_port, timeout=self.timeout) as smtp:
+            if s.smtp_security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if s.smtp_username and s.smtp_password:
+                smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
+            smtp.send_message(mime)
+
+
+def queue_email(
+    session: Session,
+    message: EmailMessage,
+    *,
+    now: datetime,
+    workspace_id: str | None = None,
+) -> str:
+    """Queue an email in the caller's transaction; a worker sends it after commit."""
+    payload = {"to": message.to, "subject": message.subject, "body": message.body}
+    return enqueue(
+        session, SEND_EMAIL, payload, now=now, workspace_id=workspace_id, max_attempts=8
+    )

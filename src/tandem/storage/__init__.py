@@ -1,0 +1,23 @@
+"""Operational database (SQLAlchemy 2 + Alembic), job queue, event warehouse (DuckDB)."""
+
+from tandem.storage.db import (
+    Base,
+    Database,
+    JSONDict,
+    UTCDateTime,
+    create_database,
+    is_postgres,
+)
+from tandem.storage.migrate import current_revision, head_revision, upgrade
+
+__all__ = [
+    "Base",
+    "Database",
+    "JSONDict",
+    "UTCDateTime",
+    "create_database",
+    "current_revision",
+    "head_revision",
+    "is_postgres",
+    "upgrade",
+]
