@@ -30,7 +30,7 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 bench: install
-	$(PY) bench/run_all.py
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from sqlalchemy import make_url, text
 import tandem.models
 from tandem.accounts import passwords
 from tandem.storage import Database, create_database, upgrade
+from tests.support.smtp import smtp_server  # noqa: F401  (fixture for every test)
 from tests.support.world import World, build_world
 
 REQUIRE_ALL = os.environ.get("TANDEM_REQUIRE_ALL") == "1"

@@ -126,8 +126,6 @@ def test_new_workspaces_get_unique_slugs_and_their_creator_as_owner(db, world):
         second = actions.create_workspace(
             s, actor=owner, name="Client Cafe", timezone="UTC", clock=world.clock
         )
-        roles = {
-            ws.slug: role for ws, role in store.workspaces_of(s, owner.user.id)
-        }
+        roles = {ws.slug: role for ws, role in store.workspaces_of(s, owner.user.id)}
     assert (first.slug, second.slug) == ("client-cafe", "client-cafe-2")
     assert roles["client-cafe"] is Role.OWNER

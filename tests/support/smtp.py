@@ -25,7 +25,9 @@ class Inbox:
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert len(self.messages) >= count, f"expected {count} email(s), got {len(self.messages)}"
+        assert len(self.messages) >= count, (
+            f"expected {count} email(s), got {len(self.messages)}"
+        )
         return self.messages
 
     def body(self, index: int = -1) -> str:

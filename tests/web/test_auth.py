@@ -9,7 +9,6 @@ import pytest
 from tandem.accounts import Role, store
 from tandem.jobs import Worker, run_pending
 from tandem.web import create_app
-from tests.support.smtp import smtp_server  # noqa: F401  (fixture)
 from tests.support.world import PASSWORD, PERSONAS
 from tests.web.conftest import TestClient, csrf_of, form_post, make_settings, sign_in
 
@@ -17,7 +16,7 @@ NEW_PASSWORD = "a brand new passphrase"
 
 
 @pytest.fixture
-def mail(db, world, tmp_path, smtp_server):  # noqa: F811
+def mail(db, world, tmp_path, smtp_server):
     """App + worker wired to the local SMTP server."""
     settings = make_settings(
         tmp_path,

@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from tandem.core import SystemClock, TandemError
@@ -37,7 +38,7 @@ def settings() -> Settings:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[red]Error:[/red] {message}", highlight=False)
+    err_console.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 

@@ -26,6 +26,12 @@ class SocialAccount:
     followers: int
     timezone: str | None
     created_at: datetime
+    imitates: str | None = None
+
+    @property
+    def rules_platform(self) -> str:
+        """The platform whose counting and limits apply (Sandbox accounts imitate one)."""
+        return self.imitates or self.platform
 
 
 @dataclass(frozen=True)

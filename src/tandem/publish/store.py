@@ -42,6 +42,8 @@ class SocialAccountRow(Base):
     health_message: Mapped[str] = mapped_column(Text, default="")
     followers: Mapped[int] = mapped_column(default=0)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Sandbox accounts imitate a real platform, whose rules their content then follows.
+    imitates: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -116,6 +118,7 @@ def to_account(row: SocialAccountRow) -> SocialAccount:
         row.followers,
         row.timezone,
         row.created_at,
+        row.imitates,
     )
 
 
@@ -289,3 +292,16 @@ def follower_series(
         .order_by(AccountMetricRow.day)
     ).all()
     return [(d, f) for d, f in rows]
+
+
+def post_texts_with_metrics(session: Session, workspace_id: str, *, limit: int = 5000) -> list[tuple[str, int, int]]:
+    """(text, impressions, engagements) of the latest posts, for ranking hashtags by results."""
+    m = PostMetricRow
+    rows = session.execute(
+        select(PublishedPostRow.text, m.impressions, m.likes + m.comments + m.shares + m.saves)
+        .join(m, (m.post_id == PublishedPostRow.id) & m.is_latest)
+        .where(PublishedPostRow.workspace_id == workspace_id)
+        .order_by(PublishedPostRow.published_at.desc())
+        .limit(limit)
+    ).all()
+    return [(text, int(imp or 0), int(eng or 0)) for text, imp, eng in rows]

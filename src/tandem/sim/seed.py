@@ -114,6 +114,7 @@ def _account_rows(world: SimWorld, workspace_id: str, ids: dict[str, str]) -> Ro
             "health_message": "",
             "followers": account.current_followers,
             "timezone": world.brand.timezone,
+            "imitates": account.style.value,
             "created_at": account.created_at,
         }
         for account in world.accounts

@@ -21,3 +21,22 @@ __all__ = [
     "is_postgres",
     "upgrade",
 ]
+
+# The event warehouse, for analytics readers and the collector's batch writer.
+from tandem.storage.warehouse import (  # noqa: E402
+    BatchWriter,
+    EventType,
+    Warehouse,
+    WarehouseBusy,
+    WarehouseError,
+    WarehouseEvent,
+)
+
+__all__ += [
+    "BatchWriter",
+    "EventType",
+    "Warehouse",
+    "WarehouseBusy",
+    "WarehouseError",
+    "WarehouseEvent",
+]

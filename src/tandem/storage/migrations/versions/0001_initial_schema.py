@@ -318,6 +318,7 @@ def upgrade() -> None:
         sa.Column("health_message", sa.Text(), nullable=False),
         sa.Column("followers", sa.Integer(), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=True),
+        sa.Column("imitates", sa.String(length=32), nullable=True),
         sa.Column(
             "created_at", tandem.storage.db.UTCDateTime(timezone=True), nullable=False
         ),

@@ -1,0 +1,17 @@
+"""The migrations build exactly the schema the models declare, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+import tandem.models
+from tandem.storage import current_revision, head_revision
+
+
+def test_the_migrated_database_matches_the_models(db):
+    assert current_revision(db) == head_revision(db)
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, tandem.models.metadata)
+    assert differences == [], "a model changed without a migration: " + repr(differences)[:2000]
