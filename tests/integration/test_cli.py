@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 
@@ -23,7 +24,11 @@ def env(db: Database, tmp_path, monkeypatch):
     monkeypatch.setenv("TANDEM_DATABASE_URL", db.url)
     monkeypatch.setenv("TANDEM_CONFIG", str(tmp_path / "none.toml"))
     get_settings.cache_clear()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     yield tmp_path / "data"
+    # Commands configure logging on streams CliRunner closes afterwards; put pytest's back.
+    root.handlers[:], root.level = handlers, level
     get_settings.cache_clear()
 
 

@@ -14,4 +14,6 @@ def test_the_migrated_database_matches_the_models(db):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, tandem.models.metadata)
-    assert differences == [], "a model changed without a migration: " + repr(differences)[:2000]
+    assert differences == [], (
+        "a model changed without a migration: " + repr(differences)[:2000]
+    )

@@ -294,11 +294,17 @@ def follower_series(
     return [(d, f) for d, f in rows]
 
 
-def post_texts_with_metrics(session: Session, workspace_id: str, *, limit: int = 5000) -> list[tuple[str, int, int]]:
+def post_texts_with_metrics(
+    session: Session, workspace_id: str, *, limit: int = 5000
+) -> list[tuple[str, int, int]]:
     """(text, impressions, engagements) of the latest posts, for ranking hashtags by results."""
     m = PostMetricRow
     rows = session.execute(
-        select(PublishedPostRow.text, m.impressions, m.likes + m.comments + m.shares + m.saves)
+        select(
+            PublishedPostRow.text,
+            m.impressions,
+            m.likes + m.comments + m.shares + m.saves,
+        )
         .join(m, (m.post_id == PublishedPostRow.id) & m.is_latest)
         .where(PublishedPostRow.workspace_id == workspace_id)
         .order_by(PublishedPostRow.published_at.desc())

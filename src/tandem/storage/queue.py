@@ -111,7 +111,8 @@ def claim_next(
             )
             .execution_options(synchronize_session=False)
         )
-        if getattr(result, "rowcount", 0) == 1:  # CursorResult; mypy sees the base Result
+        # A CursorResult has rowcount; mypy only sees the base Result type.
+        if getattr(result, "rowcount", 0) == 1:
             row = session.get(JobRow, job_id, populate_existing=True)
             assert row is not None
             return Job(
