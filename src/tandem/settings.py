@@ -22,7 +22,7 @@ from pydantic_settings import (
 )
 
 ENV_PREFIX = "TANDEM_"
-SECRET_FIELDS = ("secret_key", "smtp_password")
+SECRET_FIELDS = ("secret_key", "smtp_password", "ai_api_key")
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "tandem", "xxx"}
 
 
@@ -99,6 +99,21 @@ class Settings(BaseSettings):
     )
     mail_from: str = Field(
         "Tandem <tandem@localhost>", description="From address of outgoing email."
+    )
+    media_max_bytes: int = Field(
+        1 << 30,
+        ge=1,
+        description="Largest file one media upload may be, in bytes; bigger ones get HTTP 413.",
+    )
+    ai_base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible API base URL for the optional AI rewrite; off when unset.",
+    )
+    ai_api_key: SecretStr | None = Field(
+        None, description="API key for the AI endpoint."
+    )
+    ai_model: str = Field(
+        "gpt-4o-mini", description="Model name sent to the AI endpoint."
     )
     log_level: str = Field("INFO", description="Python log level.")
     log_format: Literal["json", "text"] = Field("json", description="Log line format.")

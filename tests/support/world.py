@@ -45,6 +45,7 @@ def _seed_account(
             id=account_id,
             workspace_id=workspace.id,
             platform="sandbox",
+            imitates="x",
             handle=handle,
             display_name=handle.title(),
             health="ok",

@@ -437,11 +437,9 @@ def invite(
         now=now,
         workspace_id=actor.workspace.id,
     )
-    audit.record(
+    audit.record_change(
         session,
-        actor=actor.user,
-        organisation_id=actor.workspace.organisation_id,
-        workspace_id=actor.workspace.id,
+        actor=actor,
         action="invitation.create",
         entity_type="invitation",
         entity_id=row.id,
@@ -463,11 +461,9 @@ def revoke_invitation(
             "That invitation was already accepted; remove the member instead."
         )
     row.revoked_at = clock.now()
-    audit.record(
+    audit.record_change(
         session,
-        actor=actor.user,
-        organisation_id=actor.workspace.organisation_id,
-        workspace_id=actor.workspace.id,
+        actor=actor,
         action="invitation.revoke",
         entity_type="invitation",
         entity_id=row.id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tandem.accounts.model import User
+from tandem.accounts.model import Member, User
 from tandem.accounts.store import AuditRow
 from tandem.core import new_id
 
@@ -67,4 +67,32 @@ def record(
             summary=summary,
             at=now,
         )
+    )
+
+
+def record_change(
+    session: Session,
+    *,
+    actor: Member,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    before: object = None,
+    after: object = None,
+    summary: str = "",
+    now: datetime,
+) -> None:
+    """`record` for a member acting in their workspace (the common case)."""
+    record(
+        session,
+        actor=actor.user,
+        organisation_id=actor.workspace.organisation_id,
+        workspace_id=actor.workspace.id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        summary=summary,
+        now=now,
     )

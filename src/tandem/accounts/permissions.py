@@ -21,6 +21,10 @@ class Permission(StrEnum):
     POSTS_VIEW = "posts.view"
     ANALYTICS_VIEW = "analytics.view"
     REVIEW = "review"
+    CONTENT_VIEW = "content.view"
+    CONTENT_EDIT = "content.edit"
+    CONTENT_APPROVE = "content.approve"
+    BRAND_MANAGE = "brand.manage"
 
 
 _P = Permission
@@ -30,14 +34,16 @@ _READ = {
     _P.ACCOUNTS_VIEW,
     _P.POSTS_VIEW,
     _P.ANALYTICS_VIEW,
+    _P.CONTENT_VIEW,
 }
+_CREATE = {_P.CONTENT_EDIT, _P.BRAND_MANAGE, _P.REVIEW}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission),
-    Role.SOCIAL_MANAGER: frozenset(_READ | {_P.ACCOUNTS_MANAGE, _P.REVIEW}),
-    Role.MARKETER: frozenset(_READ | {_P.REVIEW}),
-    Role.APPROVER: frozenset({_P.WORKSPACE_VIEW, _P.REVIEW}),
+    Role.SOCIAL_MANAGER: frozenset(_READ | _CREATE | {_P.ACCOUNTS_MANAGE}),
+    Role.MARKETER: frozenset(_READ | _CREATE),
+    Role.APPROVER: frozenset({_P.WORKSPACE_VIEW, _P.REVIEW, _P.CONTENT_APPROVE}),
     Role.ANALYST: frozenset(_READ),
 }
 

@@ -15,6 +15,7 @@ from tandem.cli.serve import run_server
 from tandem.core.logs import configure_logging
 from tandem.settings import Settings, write_secret_key
 from tandem.sim import generate_world, seed_demo
+from tandem.sim.plans import seed_plans
 from tandem.storage import create_database, upgrade
 
 DEMO_PASSWORD = "tandem-demo"
@@ -43,6 +44,12 @@ def prepare_demo(
         if workspace is None:
             world = generate_world(seed, now=clock.now())
             result = seed_demo(session, world, clock=clock, password=DEMO_PASSWORD)
+            seed_plans(
+                session,
+                workspace_id=result.workspace.id,
+                clock=clock,
+                base_url=base_url,
+            )
             credentials = [(email, role.label) for email, role in result.credentials]
         else:
             credentials = [

@@ -11,6 +11,7 @@ from tandem.core.errors import (
     Unauthenticated,
 )
 from tandem.core.ids import new_id, new_token, slugify, token_digest
+from tandem.core.problems import Problem, Severity
 
 __all__ = [
     "Clock",
@@ -19,6 +20,8 @@ __all__ = [
     "FrozenClock",
     "InvalidInput",
     "NotFound",
+    "Problem",
+    "Severity",
     "SystemClock",
     "TandemError",
     "TooManyRequests",

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.core import Clock
+from tandem.links import SHIP_LINK_CLICKS, ship_link_clicks
 from tandem.notify import SEND_EMAIL, EmailMessage, EmailSender
 from tandem.settings import Settings
 
@@ -36,4 +37,5 @@ def send_email(ctx: JobContext, payload: dict[str, Any]) -> None:
 
 HANDLERS: dict[str, Handler] = {
     SEND_EMAIL: send_email,
+    SHIP_LINK_CLICKS: ship_link_clicks,
 }

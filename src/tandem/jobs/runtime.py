@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from tandem.core import Clock
 from tandem.jobs.registry import HANDLERS, Handler, JobContext, PermanentJobError
-from tandem.notify import EmailSender, SmtpSender
+from tandem.notify import EmailNotConfigured, EmailSender, sender_for
 from tandem.settings import Settings
 from tandem.storage import Database
 from tandem.storage.queue import Job, claim_next, fail, finish
@@ -28,6 +28,7 @@ PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     PermanentJobError,
     KeyError,
     smtplib.SMTPRecipientsRefused,
+    EmailNotConfigured,  # retrying cannot help until an admin sets TANDEM_SMTP_HOST
 )
 
 
@@ -79,7 +80,7 @@ class Worker:
                     session,
                     self.settings,
                     self.clock,
-                    self.email or SmtpSender(self.settings),
+                    self.email or sender_for(self.settings),
                 )
                 handler(ctx, job.payload)
                 finish(session, job.id, now=self.clock.now())

@@ -1,11 +1,37 @@
-"""Outgoing email (and, with later capabilities, in-app notifications)."""
+"""Outgoing email and in-app notifications."""
 
+from tandem.notify.inbox import (
+    Notification,
+    Recipient,
+    mark_read,
+    notifications_of,
+    notify,
+    unread_count,
+)
 from tandem.notify.mail import (
     SEND_EMAIL,
     EmailMessage,
+    EmailNotConfigured,
     EmailSender,
+    OutboxSender,
     SmtpSender,
     queue_email,
+    sender_for,
 )
 
-__all__ = ["SEND_EMAIL", "EmailMessage", "EmailSender", "SmtpSender", "queue_email"]
+__all__ = [
+    "SEND_EMAIL",
+    "EmailMessage",
+    "EmailNotConfigured",
+    "EmailSender",
+    "Notification",
+    "OutboxSender",
+    "Recipient",
+    "SmtpSender",
+    "mark_read",
+    "notifications_of",
+    "notify",
+    "queue_email",
+    "sender_for",
+    "unread_count",
+]

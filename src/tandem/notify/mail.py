@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage as MimeMessage
 from email.utils import make_msgid
+from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -57,6 +59,31 @@ class SmtpSender:
             if s.smtp_username and s.smtp_password:
                 smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
             smtp.send_message(mime)
+
+
+@dataclass
+class OutboxSender:
+    """Writes each message as an .eml file instead of sending it: the demo's mail, readable offline."""
+
+    directory: Path
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        mime = MimeMessage()
+        mime["To"], mime["Subject"] = message.to, message.subject
+        mime.set_content(message.body)
+        path = (
+            self.directory
+            / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+        )
+        path.write_bytes(bytes(mime))
+
+
+def sender_for(settings: Settings) -> EmailSender:
+    """SMTP when configured; the demo without SMTP keeps mail in <data_dir>/outbox."""
+    if not settings.smtp_host and settings.demo_mode:
+        return OutboxSender(settings.data_dir / "outbox")
+    return SmtpSender(settings)
 
 
 def queue_email(

@@ -19,6 +19,27 @@ class NavEntry:
 # Loop order: Plan, Create, Publish, Engage, Listen, Measure, then Settings.
 NAV: tuple[NavEntry, ...] = (
     NavEntry(
+        "plan",
+        "Plan",
+        "/calendar",
+        Permission.CONTENT_VIEW,
+        "One calendar of everything planned and published",
+    ),
+    NavEntry(
+        "create",
+        "Create",
+        "/create",
+        Permission.CONTENT_VIEW,
+        "Posts, media, tracked links, bulk import",
+    ),
+    NavEntry(
+        "review",
+        "Review",
+        "/review",
+        Permission.CONTENT_APPROVE,
+        "Posts waiting for approval",
+    ),
+    NavEntry(
         "publish",
         "Publish",
         "/publish",
@@ -37,7 +58,7 @@ NAV: tuple[NavEntry, ...] = (
         "Settings",
         "/settings",
         Permission.WORKSPACE_VIEW,
-        "Workspace, members, audit log",
+        "Workspace, members, brand kit, audit log",
     ),
 )
 

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from tandem import __version__
 from tandem.accounts import ROLE_PERMISSIONS, Member, store
+from tandem.notify import unread_count
 from tandem.web.deps import CSRF_COOKIE, anonymous_csrf, csrf_token_for
 from tandem.web.nav import nav_for
 
@@ -77,11 +78,11 @@ def html(
         request.state, "member", None
     )
     session = getattr(request.state, "db_session", None)
-    workspaces = (
-        store.workspaces_of(session, identity.user.id)
-        if identity and session is not None
-        else []
-    )
+    workspaces: list[Any] = []
+    unread = 0
+    if identity is not None and session is not None:
+        workspaces = store.workspaces_of(session, identity.user.id)
+        unread = unread_count(session, identity.user.id)
     base = {
         "request": request,
         "identity": identity,
@@ -89,6 +90,7 @@ def html(
         "nav": nav_for(member) if member else [],
         "can": {p.value for p in ROLE_PERMISSIONS[member.role]} if member else set(),
         "workspaces": workspaces,
+        "unread": unread,
         "csrf_token": csrf_token_for(request),
         "zone": member.workspace.timezone if member else "UTC",
     }

@@ -11,6 +11,7 @@ def test_the_analyst_is_read_only_and_the_approver_sees_only_reviews():
     assert ROLE_PERMISSIONS[Role.APPROVER] == {
         Permission.WORKSPACE_VIEW,
         Permission.REVIEW,
+        Permission.CONTENT_APPROVE,
     }
 
 

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from tandem.accounts import Member, Permission, Role, store
+from tandem.accounts import Member, Permission, Role, allows, store
+from tandem.compose.model import BriefStatus
+from tandem.compose.store import BriefQuery, list_briefs
 from tandem.core.periods import local_today, parse_period
 from tandem.publish import insights
 from tandem.publish import store as posts
@@ -50,6 +52,18 @@ def home_data(session: Session, member: Member, today: date) -> dict[str, Any]:
         "role": member.role,
         "role_label": member.role.label,
     }
+    if allows(member.role, Permission.CONTENT_APPROVE):
+        waiting, _ = list_briefs(
+            session,
+            ws.id,
+            BriefQuery(
+                statuses=[BriefStatus.IN_REVIEW],
+                sort="updated_at",
+                descending=False,
+                limit=50,
+            ),
+        )
+        data["waiting"] = waiting
     if member.role in (Role.OWNER, Role.ADMIN):
         entries, _ = store.audit_entries(session, ws.id, limit=8)
         data |= {

@@ -1,0 +1,66 @@
+"""`tandem demo`'s data: every role signs in and lands on a home with real content."""
+
+from __future__ import annotations
+
+import warnings
+
+from tandem.cli.demo import DEMO_PASSWORD, prepare_demo
+from tandem.jobs import Worker, run_pending
+from tandem.storage import create_database
+from tandem.web import create_app
+from tests.web.conftest import sign_in
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+HOMES = {
+    "owner": "Demo Brand: overview",
+    "admin": "Demo Brand: overview",
+    "social": "Social this week",
+    "marketer": "Performance, last 30 days",
+    "analyst": "Read-only access",
+    "approver": "Workshop tour video",
+}
+
+
+def test_the_demo_builds_a_living_workspace_and_every_role_lands_on_its_home(tmp_path):
+    settings, credentials = prepare_demo(
+        tmp_path / "demo", reset=True, seed=42, base_url="http://demo.test"
+    )
+    assert len(credentials) == 6
+    database = create_database(settings.database)
+    app = create_app(settings, database=database)
+    for email, _label in credentials:
+        client = sign_in(
+            TestClient(app, base_url="http://demo.test"), email, DEMO_PASSWORD
+        )
+        home = client.get("/")
+        assert home.status_code == 200
+        assert HOMES[email.split("@")[0]] in home.text, email
+    owner = sign_in(
+        TestClient(app, base_url="http://demo.test"),
+        "owner@demo.tandem.test",
+        DEMO_PASSWORD,
+    )
+    listing = owner.get("/api/v1/workspaces/demo-brand/briefs").json()
+    assert {b["status"] for b in listing["briefs"]} == {
+        "scheduled",
+        "in_review",
+        "changes_requested",
+        "draft",
+    }
+    assert owner.get("/api/v1/workspaces/demo-brand/posts").json()["total"] > 600
+    assert (
+        run_pending(
+            Worker(database=database, settings=settings, clock=app.state.tandem.clock)
+        )
+        >= 3
+    )
+    assert len(list((tmp_path / "demo" / "outbox").glob("*.eml"))) >= 3, (
+        "demo mail lands in the outbox"
+    )
+    again, _ = prepare_demo(
+        tmp_path / "demo", reset=False, seed=42, base_url="http://demo.test"
+    )
+    assert again.database == settings.database, "a second start reuses the demo data"

@@ -1,0 +1,1 @@
+"""Brand kit: the pure checker, notation and limits."""
