@@ -115,6 +115,18 @@ class Settings(BaseSettings):
     ai_model: str = Field(
         "gpt-4o-mini", description="Model name sent to the AI endpoint."
     )
+    sandbox_url: str = Field(
+        "http://127.0.0.1:8780",
+        description="Address of the built-in Sandbox network (`tandem sandbox serve`).",
+    )
+    connector_timeout_seconds: float = Field(
+        10.0, gt=0, description="HTTP timeout of each call to a social platform."
+    )
+    publish_settle_seconds: float = Field(
+        120.0,
+        ge=0,
+        description="After a send with no answer, how long 'not on the platform' is doubted before resending.",
+    )
     log_level: str = Field("INFO", description="Python log level.")
     log_format: Literal["json", "text"] = Field("json", description="Log line format.")
     worker_poll_seconds: float = Field(

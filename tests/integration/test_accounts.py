@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.accounts import Role, actions, store
+from tandem.accounts import Role, actions, invitations, store
 from tandem.core import Conflict, Forbidden, InvalidInput
 
 
@@ -66,7 +66,7 @@ def test_an_admin_can_neither_grant_nor_touch_owners(db, world):
 def test_a_failed_change_writes_nothing(db, world):
     with pytest.raises(Forbidden), db.session() as s:
         admin = _member(s, world, Role.ADMIN)
-        actions.invite(
+        invitations.invite(
             s,
             actor=admin,
             email="ok@acme.test",
@@ -88,7 +88,7 @@ def test_a_failed_change_writes_nothing(db, world):
 
 def test_invitations_expire_after_seven_days(db, world):
     with db.session() as s:
-        invitation = actions.invite(
+        invitation = invitations.invite(
             s,
             actor=_member(s, world, Role.OWNER),
             email="late@acme.test",
@@ -106,7 +106,7 @@ def test_invitations_expire_after_seven_days(db, world):
 )
 def test_bad_emails_are_refused_with_the_field_named(db, world, email):
     with db.session() as s, pytest.raises(InvalidInput) as error:
-        actions.invite(
+        invitations.invite(
             s,
             actor=_member(s, world, Role.OWNER),
             email=email,

@@ -1,6 +1,6 @@
 """Organisations, workspaces, members, roles, sign-in, API tokens and the audit log."""
 
-from tandem.accounts import actions, auth, store
+from tandem.accounts import actions, auth, invitations, store
 from tandem.accounts.model import (
     ApiToken,
     AuditEntry,
@@ -32,5 +32,6 @@ __all__ = [
     "allows",
     "auth",
     "can_grant",
+    "invitations",
     "store",
 ]

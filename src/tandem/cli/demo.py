@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
 import time
 from pathlib import Path
 
 import typer
+import uvicorn
 from rich.table import Table
 
 from tandem.accounts import store
 from tandem.cli.base import app, clock, console, fail
 from tandem.cli.serve import run_server
+from tandem.connectors.sandbox import server as sandbox_server
+from tandem.connectors.sandbox.faults import FaultConfig, Faults
+from tandem.connectors.sandbox.store import SandboxStore
 from tandem.core.logs import configure_logging
 from tandem.settings import Settings, write_secret_key
 from tandem.sim import generate_world, seed_demo
@@ -20,6 +26,25 @@ from tandem.storage import create_database, upgrade
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_SLUG = "demo-brand"
+
+
+def start_sandbox(data_dir: Path, port: int) -> str | None:
+    """The built-in Sandbox network in a thread of the demo, so scheduled posts really go out."""
+    try:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))
+    except OSError:
+        return None  # the port is taken (maybe a Sandbox already runs there)
+    app = sandbox_server.create_app(
+        SandboxStore(data_dir / "sandbox.db"), Faults(FaultConfig())
+    )
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
+    threading.Thread(
+        target=uvicorn.Server(config).run, name="tandem-sandbox", daemon=True
+    ).start()
+    return f"http://127.0.0.1:{port}"
 
 
 def prepare_demo(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tandem.accounts import Member, Permission, allows, audit
 from tandem.compose import checks
 from tandem.compose.model import TONES, Brief, BriefDetail, BriefStatus, Variant
+from tandem.compose.publishing import schedule_variant
 from tandem.compose.store import (
     BriefRow,
     VariantRow,
@@ -356,6 +357,8 @@ def reschedule_variant(
         summary=f"moved the {row.platform} post",
         now=clock.now(),
     )
+    session.flush()
+    schedule_variant(session, variant_id=row.id, now=clock.now())
     return to_variant(row)
 
 

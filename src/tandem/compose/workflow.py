@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from tandem.accounts import Member, Permission, Role, allows, audit, store
 from tandem.compose.model import TRANSITIONS, Brief, BriefStatus, Comment
+from tandem.compose.publishing import schedule_brief
 from tandem.compose.store import BriefCommentRow, brief_row, to_brief, to_comment
 from tandem.core import Clock, Conflict, Forbidden, InvalidInput, new_id
 from tandem.notify import Recipient, notify
@@ -120,6 +121,10 @@ def transition(
     row.status = to.value
     row.updated_at = clock.now()
     after = to_brief(row)
+    if BriefStatus.SCHEDULED in (current, to):
+        # Scheduling hands the variants to the publisher; leaving "scheduled" takes them back.
+        session.flush()
+        schedule_brief(session, brief_id=row.id, now=clock.now())
     record_comment(
         session,
         actor=actor,

@@ -9,9 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tandem.core import Clock
+from tandem.jobs.publishing import PUBLISH_DUE_POSTS, publish_due_posts
 from tandem.links import SHIP_LINK_CLICKS, ship_link_clicks
 from tandem.notify import SEND_EMAIL, EmailMessage, EmailSender
+from tandem.publish.worker import PublisherFor
 from tandem.settings import Settings
+from tandem.storage import Database
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class JobContext:
     settings: Settings
     clock: Clock
     email: EmailSender
+    database: Database
+    publishers: PublisherFor
 
 
 class PermanentJobError(Exception):
@@ -38,4 +43,5 @@ def send_email(ctx: JobContext, payload: dict[str, Any]) -> None:
 HANDLERS: dict[str, Handler] = {
     SEND_EMAIL: send_email,
     SHIP_LINK_CLICKS: ship_link_clicks,
+    PUBLISH_DUE_POSTS: publish_due_posts,
 }

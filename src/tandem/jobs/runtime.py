@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import smtplib
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from tandem.core import Clock
+from tandem.core.backoff import backoff_delay
+from tandem.jobs.publishing import policy_for, publish_next, publishers_for, sweep
 from tandem.jobs.registry import HANDLERS, Handler, JobContext, PermanentJobError
 from tandem.notify import EmailNotConfigured, EmailSender, sender_for
+from tandem.publish.worker import PublisherFor
 from tandem.settings import Settings
 from tandem.storage import Database
 from tandem.storage.queue import Job, claim_next, fail, finish
@@ -30,18 +33,6 @@ PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     smtplib.SMTPRecipientsRefused,
     EmailNotConfigured,  # retrying cannot help until an admin sets TANDEM_SMTP_HOST
 )
-
-
-def backoff_delay(
-    attempt: int,
-    *,
-    base: float = 5.0,
-    cap: float = 3600.0,
-    rng: random.Random | None = None,
-) -> float:
-    """Exponential backoff with "equal jitter" (AWS architecture blog): half fixed, half random."""
-    ceiling = min(cap, base * 2 ** max(0, attempt - 1))
-    return (rng or random).uniform(ceiling / 2, ceiling)
 
 
 @dataclass
@@ -57,6 +48,33 @@ class Worker:
         )
     )
     stopping: threading.Event = field(default_factory=threading.Event)
+    publishers: PublisherFor | None = None  # default: the connectors registry
+    publish: bool = (
+        True  # also claim and send due posts (every worker does, in parallel)
+    )
+    sweep_every: float = 60.0
+    _last_sweep: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        if self.publishers is None:
+            self.publishers = publishers_for(self.settings)
+
+    def publish_once(self) -> bool:
+        """Send one due post, and now and then turn long-overdue ones into "missed"."""
+        if not self.publish:
+            return False
+        assert self.publishers is not None
+        if time.monotonic() - self._last_sweep >= self.sweep_every:
+            self._last_sweep = time.monotonic()
+            sweep(self.database, clock=self.clock)
+        lease = timedelta(seconds=self.settings.worker_lease_seconds)
+        return publish_next(
+            self.database,
+            publishers=self.publishers,
+            clock=self.clock,
+            lease=lease,
+            policy=policy_for(self.settings),
+        )
 
     def run_once(self) -> bool:
         """Claim and run one due job. Returns False when nothing was due."""
@@ -75,12 +93,15 @@ class Worker:
         try:
             if handler is None:
                 raise PermanentJobError(f"no handler for job kind {job.kind!r}")
+            assert self.publishers is not None  # set in __post_init__
             with self.database.session() as session:
                 ctx = JobContext(
                     session,
                     self.settings,
                     self.clock,
                     self.email or sender_for(self.settings),
+                    self.database,
+                    self.publishers,
                 )
                 handler(ctx, job.payload)
                 finish(session, job.id, now=self.clock.now())
@@ -120,6 +141,7 @@ class Worker:
         while not self.stopping.is_set():
             try:
                 busy = self.run_once()
+                busy = self.publish_once() or busy
             except Exception:  # database down: wait and try again rather than die
                 log.exception("worker loop error")
                 busy = False

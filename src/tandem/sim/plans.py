@@ -103,6 +103,12 @@ def seed_plans(
     today = clock.now().astimezone(zone).date()
     for title, campaign, status, days, hour, text in PLANS:
         planned = datetime.combine(today + timedelta(days=days), time(hour), zone)
+        if (
+            status is BriefStatus.SCHEDULED
+        ):  # goes out a few minutes after the demo starts
+            planned = (clock.now() + timedelta(minutes=3)).replace(
+                second=0, microsecond=0
+            )
         brief = actions.create_brief(
             session,
             actor=social,

@@ -18,6 +18,7 @@ from tandem.accounts import (
     User,
     Workspace,
     actions,
+    invitations,
     store,
 )
 from tandem.web.deps import Identity, SessionDep, StateDep, permit, signed_in
@@ -168,7 +169,7 @@ def create_invitation(
     state: StateDep,
     member: Member = Depends(permit(Permission.MEMBERS_MANAGE)),
 ) -> Invitation:
-    return actions.invite(
+    return invitations.invite(
         session,
         actor=member,
         email=body.email,
@@ -189,7 +190,7 @@ def delete_invitation(
     state: StateDep,
     member: Member = Depends(permit(Permission.MEMBERS_MANAGE)),
 ) -> Response:
-    actions.revoke_invitation(
+    invitations.revoke_invitation(
         session, actor=member, invitation_id=invitation_id, clock=state.clock
     )
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from tandem.accounts import actions, auth
+from tandem.accounts import auth, invitations
 from tandem.core import InvalidInput, NotFound, TandemError
 from tandem.web.deps import (
     SESSION_COOKIE,
@@ -249,7 +249,9 @@ def invitation_form(
     state: StateDep,
     _: PublicDep,
 ) -> Response:
-    invitation, workspace = actions.open_invitation(session, token, clock=state.clock)
+    invitation, workspace = invitations.open_invitation(
+        session, token, clock=state.clock
+    )
     return html(
         request,
         "auth/invitation.html",
@@ -267,10 +269,12 @@ def invitation_accept(
     name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
-    invitation, workspace = actions.open_invitation(session, token, clock=state.clock)
+    invitation, workspace = invitations.open_invitation(
+        session, token, clock=state.clock
+    )
     try:
         with session.begin_nested():
-            user = actions.accept_invitation(
+            user = invitations.accept_invitation(
                 session,
                 token=token,
                 name=name,

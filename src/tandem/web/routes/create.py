@@ -17,6 +17,7 @@ from tandem.compose.model import TONES, BriefStatus
 from tandem.compose.store import BRIEF_SORTS, BriefQuery, list_briefs
 from tandem.core import InvalidInput, TandemError
 from tandem.publish import store as publish_store
+from tandem.publish.ledger import publications_for_variants
 from tandem.web.deps import SessionDep, StateDep, get_state, permit
 from tandem.web.render import csv_response, html, page
 
@@ -199,10 +200,12 @@ def _brief_data(
 ) -> dict[str, Any]:
     detail = actions.visible_detail(session, member, brief_id)
     permissions = ROLE_PERMISSIONS[member.role]
+    variant_ids = [v.variant.id for v in detail.variants]
     return {
         "detail": detail,
         "brief": detail.brief,
         "member": member,
+        "publications": publications_for_variants(session, variant_ids),
         "can_edit": Permission.CONTENT_EDIT in permissions,
         "can_approve": Permission.CONTENT_APPROVE in permissions,
         **extra,

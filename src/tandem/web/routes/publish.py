@@ -11,8 +11,10 @@ from tandem.accounts import Member, Permission
 from tandem.core import InvalidInput
 from tandem.core.periods import local_today, parse_period
 from tandem.publish import store as posts
+from tandem.publish.ledger import PublicationState, publications_in
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.render import csv_response, page
+from tandem.web.routes.publications import ATTENTION
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
@@ -134,6 +136,16 @@ def publish_home(
         "accounts": posts.accounts_in(session, ws.id),
         "posts": rows,
         "total": total,
+        "attention": publications_in(session, ws.id, states=ATTENTION, limit=50),
+        "upcoming": publications_in(
+            session,
+            ws.id,
+            states=[PublicationState.SCHEDULED],
+            since=state.clock.now(),
+            limit=20,
+        ),
+        "handles": {a.id: a.handle for a in posts.accounts_in(session, ws.id)},
+        "notice": request.query_params.get("notice", ""),
         "page": max(1, page_number),
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": {

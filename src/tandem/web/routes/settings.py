@@ -14,6 +14,7 @@ from tandem.accounts import (
     Role,
     actions,
     can_grant,
+    invitations,
     store,
 )
 from tandem.core import TandemError
@@ -158,7 +159,7 @@ def invite(
 ) -> Response:
     try:
         with session.begin_nested():
-            actions.invite(
+            invitations.invite(
                 session,
                 actor=member,
                 email=email,
@@ -225,7 +226,7 @@ def revoke(
 ) -> Response:
     try:
         with session.begin_nested():
-            actions.revoke_invitation(
+            invitations.revoke_invitation(
                 session, actor=member, invitation_id=invitation_id, clock=state.clock
             )
     except TandemError as exc:
