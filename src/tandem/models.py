@@ -7,6 +7,7 @@ import tandem.compose.store
 import tandem.links.store
 import tandem.media.store
 import tandem.notify.inbox
+import tandem.publish.idempotency
 import tandem.publish.ledger
 import tandem.publish.store
 import tandem.storage.queue  # noqa: F401

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tandem.connectors.sandbox.process import SandboxServer, free_port
 from tandem.core import new_id
 from tandem.publish.actions import create_publication
 from tandem.publish.ledger import PublicationRow, PublicationState
 from tandem.publish.store import SocialAccountRow
-from tests.connectors.sandbox.conftest import SandboxServer, free_port
 
 POSTS = 1000
 ACCOUNTS = 10

@@ -71,7 +71,7 @@ def test_a_failure_surfaces_with_the_platform_message_and_can_be_retried(
     failed = author.get(
         f"/api/v1/workspaces/{world.acme.slug}/publications", params={"state": "failed"}
     ).json()
-    (publication,) = failed
+    (publication,) = failed["publications"]
     response = form_post(
         author,
         publish_page,

@@ -185,3 +185,32 @@ def cancel(
     row, before = _change(session, actor, publication_id, allowed, "cancelled")
     row.state, row.updated_at = S.CANCELLED, now
     return _audit(session, actor, "publication.cancel", before, row, now)
+
+
+EDITABLE = (
+    PublicationState.SCHEDULED,
+    PublicationState.MISSED,
+    PublicationState.FAILED,
+)
+
+
+def edit_publication(
+    session: Session,
+    *,
+    actor: Member,
+    publication_id: str,
+    now: datetime,
+    local_time: str | None = None,
+    timezone: str | None = None,
+    parts: Sequence[str] | None = None,
+) -> Publication:
+    """Change the text or the wall time of a post not yet out; due_at is planned again."""
+    row, before = _change(session, actor, publication_id, EDITABLE, "changed")
+    _plan(
+        row,
+        list(parts) if parts is not None else list(row.parts.get("parts", ())),
+        row.local_time if local_time is None else local_time,
+        row.timezone if timezone is None else timezone,
+    )
+    row.updated_at = now
+    return _audit(session, actor, "publication.edit", before, row, now)

@@ -283,3 +283,28 @@ def publications_for_variants(
         select(PublicationRow).where(PublicationRow.variant_id.in_(list(variant_ids)))
     )
     return {r.variant_id: to_publication(r) for r in rows if r.variant_id}
+
+
+def publication_page(
+    session: Session,
+    workspace_id: str,
+    *,
+    state: PublicationState | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Publication], int]:
+    """A page of a workspace's publications by due time, and how many match in all."""
+    where = [PublicationRow.workspace_id == workspace_id]
+    if state is not None:
+        where.append(PublicationRow.state == str(state))
+    total = session.scalar(
+        select(func.count()).select_from(PublicationRow).where(*where)
+    )
+    rows = session.scalars(
+        select(PublicationRow)
+        .where(*where)
+        .order_by(PublicationRow.due_at, PublicationRow.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [to_publication(r) for r in rows], int(total or 0)

@@ -4,6 +4,7 @@ from tandem.web.routes import (
     account,
     api_compose,
     api_people,
+    api_publications,
     api_social,
     auth,
     brand,
@@ -40,6 +41,7 @@ ROUTERS = (
     api_people.router,
     api_social.router,
     api_compose.router,
+    api_publications.router,
     calendar.api_router,
 )
 

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from tandem.accounts import Member, Permission
 from tandem.core import InvalidInput
 from tandem.publish import actions as publishing
-from tandem.publish.ledger import Publication, PublicationState, publications_in
+from tandem.publish.ledger import PublicationState
 from tandem.web.deps import SessionDep, StateDep, permit
 
 router = APIRouter(tags=["publishing"])
@@ -87,17 +87,3 @@ def cancel(
         session, actor=member, publication_id=publication_id, now=state.clock.now()
     )
     return _done(request, member, "cancelled")
-
-
-@router.get(
-    "/api/v1/workspaces/{ws}/publications",
-    summary="Publications: scheduled, sent, failed, with reasons",
-)
-def list_publications(
-    session: SessionDep,
-    state: PublicationState | None = None,
-    member: Member = Depends(permit(Permission.POSTS_VIEW)),
-) -> list[Publication]:
-    return publications_in(
-        session, member.workspace.id, states=[state] if state else [], limit=500
-    )
