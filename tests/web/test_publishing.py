@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from tandem.accounts import Role
-from tandem.jobs import Worker
+from tandem.jobs import Worker, run_pending
 from tandem.publish.ports import ErrorKind
+from tandem.web import create_app
 from tests.support.fake_publisher import FakePublisher
-from tests.web.conftest import form_post
+from tests.support.world import PERSONAS
+from tests.web.conftest import TestClient, form_post, make_settings, sign_in
 from tests.web.test_create import _create
 
 
@@ -93,3 +95,43 @@ def test_an_approver_cannot_retry_or_cancel(client_as, world):
         {},
     )
     assert response.status_code == 403
+
+
+def test_a_failed_post_alerts_the_team_in_the_app_and_by_email(
+    db, world, tmp_path, smtp_server
+):
+    settings = make_settings(
+        tmp_path,
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        smtp_security="none",
+    )
+    app = create_app(settings, database=db, clock=world.clock)
+    author = sign_in(
+        TestClient(app, base_url="http://tandem.test"), PERSONAS[Role.SOCIAL_MANAGER]
+    )
+    approver = sign_in(
+        TestClient(app, base_url="http://tandem.test"), PERSONAS[Role.APPROVER]
+    )
+    _schedule(world, author, approver)
+    fake = FakePublisher()
+    fake.fail_next(ErrorKind.PERMANENT, message="Duplicate content is not allowed.")
+    worker = Worker(
+        database=db, settings=settings, clock=world.clock, publishers=lambda _p: fake
+    )
+    world.clock.advance(hours=1)
+    worker.publish_once()
+    bell = author.get("/notifications").text
+    assert "A post to @acme failed: Duplicate content is not allowed." in bell
+    assert "/w/acme/publish#attention" in bell
+    run_pending(worker)
+    subjects = [m["Subject"] for m in smtp_server.inbox.messages]
+    assert any("failed: Duplicate content is not allowed." in s for s in subjects)
+    recipients = {
+        m["To"] for m in smtp_server.inbox.messages if "failed" in m["Subject"]
+    }
+    assert PERSONAS[Role.APPROVER] not in recipients, (
+        "only people who can fix it are alerted"
+    )
+    form_post(author, "/notifications", "/notifications/read", {})
+    assert 'class="badge"' not in author.get("/notifications").text, "marked read"

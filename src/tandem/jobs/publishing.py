@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from tandem.connectors.registry import UnknownPlatform, publisher_for
 from tandem.core import Clock
+from tandem.publish.alerts import alert_failure
+from tandem.publish.ledger import PublicationState
 from tandem.publish.ports import (
     AccountRef,
     ErrorKind,
@@ -98,13 +100,25 @@ def publish_next(
     clock: Clock,
     lease: timedelta,
     policy: Policy | None = None,
+    base_url: str = "",
 ) -> bool:
-    """Claim one due publication and publish it. Returns False when none was due."""
+    """Claim one due publication and publish it; a failure is announced to the team at once.
+    Returns False when none was due."""
     with database.session() as session:
         claim = claim_due(session, worker=worker_name(), now=clock.now(), lease=lease)
     if claim is None:
         return False
-    run_publication(database, claim, publishers=publishers, clock=clock, policy=policy)
+    state = run_publication(
+        database, claim, publishers=publishers, clock=clock, policy=policy
+    )
+    if state is PublicationState.FAILED:
+        with database.session() as session:
+            alert_failure(
+                session,
+                publication_id=claim.publication_id,
+                base_url=base_url,
+                now=clock.now(),
+            )
     return True
 
 
@@ -140,5 +154,6 @@ def publish_due_posts(ctx: JobContext, payload: dict[str, Any]) -> None:
             clock=ctx.clock,
             lease=lease,
             policy=policy_for(ctx.settings),
+            base_url=ctx.settings.base_url,
         ):
             break

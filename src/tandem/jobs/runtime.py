@@ -74,6 +74,7 @@ class Worker:
             clock=self.clock,
             lease=lease,
             policy=policy_for(self.settings),
+            base_url=self.settings.base_url,
         )
 
     def run_once(self) -> bool:

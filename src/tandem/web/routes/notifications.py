@@ -30,7 +30,7 @@ def notifications(
     ]
     data = {
         "notifications": items,
-        "workspaces": {k: v.name for k, v in workspaces.items()},
+        "workspace_names": {k: v.name for k, v in workspaces.items()},
     }
     return page(request, "notifications.html", data, title="Notifications")
 
