@@ -24,6 +24,7 @@ from tandem.compose.store import (
 )
 from tandem.compose.tailor import tailor
 from tandem.core import Clock, Conflict, InvalidInput, NotFound, new_id
+from tandem.media import MediaInfo
 from tandem.publish import SocialAccount
 from tandem.publish import store as publish_store
 
@@ -101,11 +102,13 @@ def _tailor_into(
     brief: Brief,
     account: SocialAccount,
     *,
+    media: Sequence[tuple[str, MediaInfo]],
     actor: Member,
     base_url: str,
     clock: Clock,
 ) -> None:
-    """(Re)write one variant from the brief: tracked link, media choice, tailored text."""
+    """(Re)write one variant from the brief: tracked link, media choice, tailored text.
+    `media` is the brief's files with what they are, read once for all its variants."""
     link = checks.tracked_link(
         session,
         brief=brief,
@@ -116,13 +119,7 @@ def _tailor_into(
         base_url=base_url,
         clock=clock,
     )
-    media_ids = checks.pick_media(
-        session,
-        brief.workspace_id,
-        account.rules_platform,
-        row.post_type,
-        brief.media_ids,
-    )
+    media_ids = checks.pick_media(account.rules_platform, row.post_type, media)
     target = checks.target_for(account.rules_platform, row.post_type)
     result = tailor(
         brief.text,
@@ -154,6 +151,7 @@ def _sync_variants(
 ) -> None:
     brief = to_brief(brief_row_)
     existing = {v.account_id: v for v in variant_rows(session, brief.id)}
+    media = checks.media_infos(session, brief.workspace_id, brief.media_ids)
     wanted = {a.id for a in accounts}
     for account_id, gone in existing.items():
         if account_id not in wanted:
@@ -176,7 +174,14 @@ def _sync_variants(
         elif row.manual and not retailor_manual:
             continue  # the person's own edits survive when other variants are re-tailored
         _tailor_into(
-            session, row, brief, account, actor=actor, base_url=base_url, clock=clock
+            session,
+            row,
+            brief,
+            account,
+            media=media,
+            actor=actor,
+            base_url=base_url,
+            clock=clock,
         )
     session.flush()
 
@@ -320,11 +325,13 @@ def retailor_variant(
     row = variant_row(session, actor.workspace.id, variant_id)
     brief = brief_row(session, actor.workspace.id, row.brief_id)
     account = publish_store.account_in(session, actor.workspace.id, row.account_id)
+    current = to_brief(brief)
     _tailor_into(
         session,
         row,
-        to_brief(brief),
+        current,
         account,
+        media=checks.media_infos(session, current.workspace_id, current.media_ids),
         actor=actor,
         base_url=base_url,
         clock=clock,

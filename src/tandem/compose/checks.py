@@ -121,17 +121,13 @@ def check_media_ids(session: Session, workspace_id: str, ids: Sequence[str]) -> 
 
 
 def pick_media(
-    session: Session,
-    workspace_id: str,
-    platform: str,
-    post_type: str,
-    ids: Sequence[str],
+    platform: str, post_type: str, items: Sequence[tuple[str, MediaInfo]]
 ) -> tuple[str, ...]:
     """The brief's files this platform accepts together, in order (mixing, count and format rules)."""
     options = rules.RuleOptions(post_type=post_type or None)
     chosen: list[str] = []
     infos: list[MediaInfo] = []
-    for media_id, info in media_infos(session, workspace_id, ids):
+    for media_id, info in items:
         trial = [*infos, info]
         refused = [
             p
@@ -287,9 +283,7 @@ def preview(
         post_type = default_post_type(platform)
         target = target_for(platform, post_type)
         result = tailor(text, target=target, link=short, destination=link.strip())
-        chosen = pick_media(
-            session, workspace_id, platform, post_type, list(infos_by_id)
-        )
+        chosen = pick_media(platform, post_type, list(infos_by_id.items()))
         problems = problems_for(
             platform,
             post_type,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -73,7 +73,7 @@ def list_posts(
         today=local_today(state.clock.now(), ws.timezone),
         limit=limit,
     )
-    query = posts.PostQuery(**{**query.__dict__, "offset": offset})
+    query = replace(query, offset=offset)
     rows, total = posts.post_performance(session, ws.id, query)
     return PostPage(rows, total, limit, offset)
 
