@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 
+from tandem.connectors.http import retry_after
 from tandem.connectors.sandbox import mapping
 from tandem.core.http import http_client
 from tandem.publish.ports import (
@@ -50,20 +50,6 @@ def _require_loopback(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:  # the other form RFC 9110 allows: an HTTP date
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-
-
 def _platform_message(response: httpx.Response) -> str:
     try:
         body = response.json()
@@ -80,14 +66,14 @@ def error_for_status(response: httpx.Response) -> PublishError:
     if status in (401, 403):
         return PublishError(message, kind=ErrorKind.RECONNECT, status=status)
     if status == 429:
-        retry_after = _retry_after(response.headers.get("retry-after"))
+        wait = retry_after(response.headers.get("retry-after"))
         return PublishError(
-            message, kind=ErrorKind.RETRY, retry_after=retry_after, status=status
+            message, kind=ErrorKind.RETRY, retry_after=wait, status=status
         )
     if status >= 500:
-        retry_after = _retry_after(response.headers.get("retry-after"))
+        wait = retry_after(response.headers.get("retry-after"))
         return PublishError(
-            message, kind=ErrorKind.RETRY, retry_after=retry_after, status=status
+            message, kind=ErrorKind.RETRY, retry_after=wait, status=status
         )
     return PublishError(message, kind=ErrorKind.PERMANENT, status=status)
 

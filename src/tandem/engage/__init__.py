@@ -1,0 +1,1 @@
+"""Engage: every conversation from every connected account in one inbox."""

@@ -1,0 +1,1 @@
+"""Listen: what people say about the brand, its competitors and its topics."""
