@@ -22,7 +22,7 @@ from pydantic_settings import (
 )
 
 ENV_PREFIX = "TANDEM_"
-SECRET_FIELDS = ("secret_key", "smtp_password", "ai_api_key")
+SECRET_FIELDS = ("secret_key", "secret_key_previous", "smtp_password", "ai_api_key")
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "tandem", "xxx"}
 
 
@@ -69,6 +69,15 @@ class Settings(BaseSettings):
         None,
         description="File holding the secret key (default: <data_dir>/secret.key).",
     )
+    secret_key_previous: SecretStr | None = Field(
+        None,
+        description="Former secret keys (comma-separated), still accepted to decrypt stored credentials after a rotation.",
+    )
+    token_refresh_window_minutes: int = Field(
+        30,
+        ge=1,
+        description="Platform tokens expiring within this many minutes are refreshed ahead of time.",
+    )
     base_url: str = Field(
         "http://127.0.0.1:8000", description="Public URL used in emailed links."
     )
@@ -105,6 +114,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest file one media upload may be, in bytes; bigger ones get HTTP 413.",
     )
+    public_media_ttl_seconds: int = Field(
+        3600,
+        ge=60,
+        description="How long a signed public media URL (Instagram, Threads) stays valid.",
+    )
     ai_base_url: str | None = Field(
         None,
         description="OpenAI-compatible API base URL for the optional AI rewrite; off when unset.",
@@ -127,6 +141,24 @@ class Settings(BaseSettings):
         ge=0,
         description="After a send with no answer, how long 'not on the platform' is doubted before resending.",
     )
+    recurring_horizon_days: int = Field(
+        14,
+        ge=1,
+        le=90,
+        description="How far ahead recurring posts are created as scheduled publications.",
+    )
+    feeds_allow_private: bool = Field(
+        False,
+        description="Let auto-posting fetch feeds on private or loopback addresses (self-hosted feeds, tests).",
+    )
+    feeds_max_bytes: int = Field(
+        5_000_000,
+        ge=1024,
+        description="Largest feed document auto-posting reads, in bytes.",
+    )
+    feeds_timeout_seconds: float = Field(
+        15.0, gt=0, description="HTTP timeout of each feed fetch."
+    )
     log_level: str = Field("INFO", description="Python log level.")
     log_format: Literal["json", "text"] = Field("json", description="Log line format.")
     worker_poll_seconds: float = Field(
@@ -134,6 +166,33 @@ class Settings(BaseSettings):
     )
     worker_lease_seconds: int = Field(
         300, ge=10, description="How long a claimed job is reserved."
+    )
+    webhooks_allow_private: bool = Field(
+        False,
+        description="Let webhooks reach private, loopback and link-local addresses (intranets, tests).",
+    )
+    webhooks_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, description="How long a webhook endpoint has to answer."
+    )
+    webhooks_disable_after: int = Field(
+        5,
+        ge=1,
+        description="Deliveries in a row that fail for good before an endpoint is disabled.",
+    )
+    inbox_suggestions: Literal["auto", "lexical", "semantic"] = Field(
+        "auto",
+        description="How saved replies are suggested: semantic when the ml extra is installed (auto), or forced.",
+    )
+    collect_max_backlog: int = Field(
+        100_000,
+        ge=100,
+        description="Collected events waiting for the warehouse beyond which the collector answers 503 with Retry-After.",
+    )
+    journey_lookback_days: int = Field(
+        30,
+        ge=1,
+        le=365,
+        description="How far back before a conversion touches count in its journey.",
     )
 
     @field_validator("base_url")

@@ -53,11 +53,19 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def live_server(db: Database, world: World, tmp_path: Path) -> Iterator[str]:
+def live_overrides() -> dict[str, object]:
+    """Settings for the live server beyond the defaults (a test module may override this)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    db: Database, world: World, tmp_path: Path, live_overrides: dict[str, object]
+) -> Iterator[str]:
     """The app served over real HTTP by uvicorn in a thread; yields its base URL."""
     port = _free_port()
     app = create_app(
-        make_settings(tmp_path, base_url=f"http://127.0.0.1:{port}"),
+        make_settings(tmp_path, base_url=f"http://127.0.0.1:{port}", **live_overrides),
         database=db,
         clock=world.clock,
     )

@@ -9,8 +9,8 @@ from tests.support.world import PASSWORD, PERSONAS
 
 pytestmark = pytest.mark.browser
 
-ALL = ["Home", "Plan", "Create", "Review", "Publish", "Measure", "Settings"]
-TEAM = ["Home", "Plan", "Create", "Publish", "Measure", "Settings"]
+ALL = ["Home", "Plan", "Create", "Review", "Publish", "Engage", "Measure", "Settings"]
+TEAM = ["Home", "Plan", "Create", "Publish", "Engage", "Measure", "Settings"]
 HOMES = {
     Role.OWNER: ("Acme: overview", ALL),
     Role.ADMIN: ("Acme: overview", ALL),

@@ -87,3 +87,18 @@ def form_post(
     return client.post(
         action, data={**data, "csrf_token": token}, follow_redirects=False
     )
+
+
+def api_client(
+    app: FastAPI, client_as: Callable[[Role | str], TestClient], who: Role | str
+) -> TestClient:
+    """A client calling the REST API with a fresh API token of `who` (no cookies, no CSRF)."""
+    c = client_as(who)
+    page = form_post(c, "/account", "/account/tokens", {"name": "api"})
+    match = re.search(r"data-new-token>(tdm_[^<]+)<", page.text)
+    assert match, "no token shown"
+    return TestClient(
+        app,
+        base_url="http://tandem.test",
+        headers={"Authorization": f"Bearer {match.group(1)}"},
+    )

@@ -25,6 +25,13 @@ class Permission(StrEnum):
     CONTENT_EDIT = "content.edit"
     CONTENT_APPROVE = "content.approve"
     BRAND_MANAGE = "brand.manage"
+    INBOX_VIEW = "inbox.view"  # read conversations and inbox metrics
+    INBOX_WORK = "inbox.work"  # reply, assign, tag, change status, notes
+    INBOX_MANAGE = "inbox.manage"  # rules, saved replies, SLA targets, crisis alerts
+    PLAN_MANAGE = (
+        "plan.manage"  # goals, campaigns, budgets, spend imports, exchange rates
+    )
+    MEASURE_MANAGE = "measure.manage"  # tracked sites, conversions (API and CSV import)
 
 
 _P = Permission
@@ -35,14 +42,17 @@ _READ = {
     _P.POSTS_VIEW,
     _P.ANALYTICS_VIEW,
     _P.CONTENT_VIEW,
+    _P.INBOX_VIEW,
 }
-_CREATE = {_P.CONTENT_EDIT, _P.BRAND_MANAGE, _P.REVIEW}
+_CREATE = {_P.CONTENT_EDIT, _P.BRAND_MANAGE, _P.REVIEW, _P.INBOX_WORK, _P.PLAN_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission),
-    Role.SOCIAL_MANAGER: frozenset(_READ | _CREATE | {_P.ACCOUNTS_MANAGE}),
-    Role.MARKETER: frozenset(_READ | _CREATE),
+    Role.SOCIAL_MANAGER: frozenset(
+        _READ | _CREATE | {_P.ACCOUNTS_MANAGE, _P.INBOX_MANAGE}
+    ),
+    Role.MARKETER: frozenset(_READ | _CREATE | {_P.MEASURE_MANAGE}),
     Role.APPROVER: frozenset({_P.WORKSPACE_VIEW, _P.REVIEW, _P.CONTENT_APPROVE}),
     Role.ANALYST: frozenset(_READ),
 }

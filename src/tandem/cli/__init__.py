@@ -1,6 +1,16 @@
 """`tandem` command line: each module registers its commands on the apps in cli.base."""
 
-from tandem.cli import demo, ops, sandbox, serve, setup, users  # noqa: F401  (registers commands)
+from tandem.cli import (  # noqa: F401  (registers commands)
+    accounts,
+    demo,
+    feeds,
+    ops,
+    sandbox,
+    serve,
+    setup,
+    spend,
+    users,
+)
 from tandem.cli.base import app
 
 

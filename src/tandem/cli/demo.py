@@ -21,6 +21,7 @@ from tandem.connectors.sandbox.store import SandboxStore
 from tandem.core.logs import configure_logging
 from tandem.settings import Settings, write_secret_key
 from tandem.sim import generate_world, seed_demo
+from tandem.sim.conversations import message
 from tandem.sim.plans import seed_plans
 from tandem.storage import create_database, upgrade
 
@@ -36,7 +37,7 @@ def start_sandbox(data_dir: Path, port: int) -> str | None:
     except OSError:
         return None  # the port is taken (maybe a Sandbox already runs there)
     app = sandbox_server.create_app(
-        SandboxStore(data_dir / "sandbox.db"), Faults(FaultConfig())
+        SandboxStore(data_dir / "sandbox.db"), Faults(FaultConfig()), writer=message
     )
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", access_log=False

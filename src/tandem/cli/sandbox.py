@@ -1,4 +1,6 @@
-"""`tandem sandbox serve`: run the built-in Sandbox social network on a loopback address."""
+"""`tandem sandbox serve`: run the built-in Sandbox social network on a loopback address,
+its audience speaking in the simulator's words (`tandem.sim.conversations.message`): the
+Sandbox sits below the simulator in the layers, so the CLI hands it the writer."""
 
 from __future__ import annotations
 
@@ -8,7 +10,13 @@ import typer
 
 from tandem.cli.base import app, fail, settings
 from tandem.connectors.sandbox.faults import FaultConfig
-from tandem.connectors.sandbox.server import DEFAULT_PORT, require_loopback, run
+from tandem.connectors.sandbox.server import (
+    DEFAULT_PORT,
+    audience_from,
+    require_loopback,
+    run,
+)
+from tandem.sim.conversations import message
 
 sandbox_app = typer.Typer(
     no_args_is_help=True, help="The built-in Sandbox network (demo and tests)."
@@ -42,6 +50,17 @@ def serve_sandbox(
     scope: str = typer.Option(
         "publish", envvar=f"{_ENV}SCOPE", help="publish (posting only) or all."
     ),
+    comment_rate: float = typer.Option(
+        1.0, envvar=f"{_ENV}COMMENT_RATE", help="Multiplies each post's comments."
+    ),
+    mentions_per_hour: float = typer.Option(
+        2.0, envvar=f"{_ENV}MENTIONS_PER_HOUR", help="Mentions of each account."
+    ),
+    backfill_hours: float = typer.Option(
+        24.0,
+        envvar=f"{_ENV}BACKFILL_HOURS",
+        help="Hours of past mentions a newly seen account starts with.",
+    ),
 ) -> None:
     """Serve the Sandbox until interrupted; faults can be changed at /_control/faults."""
     try:
@@ -56,9 +75,19 @@ def serve_sandbox(
                 "scope": scope,
             }
         )
+        audience = audience_from(
+            comment_rate=comment_rate,
+            mentions_per_hour=mentions_per_hour,
+            backfill_hours=backfill_hours,
+        )
         host = require_loopback(host)
     except ValueError as exc:
         fail(str(exc))
     run(
-        db=db or settings().data_dir / "sandbox.db", port=port, host=host, faults=faults
+        db=db or settings().data_dir / "sandbox.db",
+        port=port,
+        host=host,
+        faults=faults,
+        writer=message,
+        audience=audience,
     )

@@ -14,7 +14,6 @@ from tandem.core.logs import configure_logging
 from tandem.jobs import Worker, run_pending
 from tandem.settings import ConfigError, Settings
 from tandem.storage import Database, current_revision, head_revision
-from tandem.web import create_app
 
 
 def require_current_schema(database: Database) -> None:
@@ -31,6 +30,8 @@ def run_server(
 ) -> None:
     """Serve HTTP until interrupted; with `with_worker`, jobs run in a thread of this process."""
     try:
+        from tandem.web import create_app  # the web app's imports are not a worker's
+
         web = create_app(s, database=database, clock=clock)
     except ConfigError as exc:
         fail(str(exc))

@@ -24,12 +24,13 @@ from typing import Any
 
 import httpx
 
-from tandem.core.http import http_client
+from tandem.core.http import BlockedAddress, http_client
 from tandem.publish.ports import ErrorKind, PublishError
 
 DEFAULT_TIMEOUT = 20.0
-# Raised before a single byte of the request reached the server.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Raised before a single byte of the request reached the server (BlockedAddress: the
+# private-address guard refused it in a request hook, so a write cannot be UNKNOWN).
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, BlockedAddress)
 
 MessageOf = Callable[[httpx.Response], str | None]
 Classify = Callable[[httpx.Response, str], PublishError | None]

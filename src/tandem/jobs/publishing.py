@@ -12,8 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
+from tandem.connectors.connect import connector_options, keyring_for
 from tandem.connectors.registry import UnknownPlatform, publisher_for
 from tandem.core import Clock
+from tandem.jobs import periodic
+from tandem.media.public import outbound_paths, signing_key
 from tandem.publish.alerts import alert_failure
 from tandem.publish.ledger import PublicationState
 from tandem.publish.ports import (
@@ -25,6 +30,7 @@ from tandem.publish.ports import (
     PublishError,
     RemotePost,
 )
+from tandem.publish.refresh import CredentialAccess, refresh_expiring
 from tandem.publish.worker import (
     Policy,
     PublisherFor,
@@ -32,8 +38,9 @@ from tandem.publish.worker import (
     run_publication,
     sweep_overdue,
 )
-from tandem.settings import Settings
+from tandem.settings import ConfigError, Settings, read_secret_key
 from tandem.storage import Database
+from tandem.storage.queue import JobRow, JobStatus, enqueue
 
 if TYPE_CHECKING:  # the registry imports this module's handler: no runtime import back
     from tandem.jobs.registry import JobContext
@@ -73,10 +80,8 @@ def publishers_for(settings: Settings) -> PublisherFor:
         with lock:
             if platform not in cache:
                 try:
-                    options = {
-                        "base_url": settings.sandbox_url,
-                        "timeout": str(settings.connector_timeout_seconds),
-                    }
+                    options = connector_options(platform, settings)
+                    options |= media_url_options(platform, settings)
                     cache[platform] = publisher_for(platform, options)
                 except UnknownPlatform:
                     cache[platform] = MissingConnector(platform)
@@ -85,12 +90,47 @@ def publishers_for(settings: Settings) -> PublisherFor:
     return resolve
 
 
+# Platforms that download a post's media from a public URL instead of taking its bytes.
+MEDIA_URL_PLATFORMS = frozenset({"instagram", "threads"})
+
+
+def media_url_options(platform: str, settings: Settings) -> dict[str, str]:
+    """The registry's options for signed public media URLs (tandem.media.public): the
+    public address, the URL signing key (derived, never the secret key itself) and the
+    lifetime. Without a secret key there are none, and such media posts fail explaining it."""
+    if platform not in MEDIA_URL_PLATFORMS:
+        return {}
+    try:
+        secret = read_secret_key(settings)
+    except ConfigError:
+        return {}
+    return {
+        "media_base_url": settings.base_url,
+        "media_url_key": signing_key(secret).hex(),
+        "media_url_ttl": str(settings.public_media_ttl_seconds),
+    }
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
+def credential_access(settings: Settings) -> CredentialAccess | None:
+    """Decrypting stored credentials needs the secret key; without one (a test set-up, a
+    misconfigured worker) accounts act without credentials and real platforms answer 401."""
+    try:
+        secret = read_secret_key(settings)
+    except ConfigError:
+        return None
+    return CredentialAccess(keyring_for(settings, secret), settings.base_url)
+
+
 def policy_for(settings: Settings) -> Policy:
-    return Policy(settle=timedelta(seconds=settings.publish_settle_seconds))
+    return Policy(
+        settle=timedelta(seconds=settings.publish_settle_seconds),
+        credentials=credential_access(settings),
+        media_paths=outbound_paths(settings.media_dir),
+    )
 
 
 def publish_next(
@@ -125,8 +165,57 @@ def publish_next(
 def sweep(
     database: Database, *, clock: Clock, grace: timedelta = timedelta(minutes=30)
 ) -> int:
+    """Mark long-overdue posts missed; also keeps the token refresh job on the calendar
+    (the runtime sweeps every minute, so this is Tandem's periodic tick)."""
     with database.session() as session:
+        schedule_token_refresh(session, now=clock.now())
+        periodic.tick(session, now=clock.now())
         return sweep_overdue(session, now=clock.now(), grace=grace)
+
+
+REFRESH_TOKENS = "refresh_tokens"
+REFRESH_EVERY = timedelta(minutes=5)
+
+
+def schedule_token_refresh(session: Any, *, now: datetime) -> bool:
+    """Queue the next token refresh unless one is queued or running; returns True if it
+    queued one. Two workers may both queue one in a race: refreshing is idempotent."""
+    waiting = session.scalar(
+        select(JobRow.id)
+        .where(
+            JobRow.kind == REFRESH_TOKENS,
+            JobRow.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+        )
+        .limit(1)
+    )
+    if waiting is not None:
+        return False
+    last = session.scalar(
+        select(JobRow.finished_at)
+        .where(JobRow.kind == REFRESH_TOKENS, JobRow.status == JobStatus.DONE)
+        .order_by(JobRow.finished_at.desc())
+        .limit(1)
+    )
+    run_at = max(now, last + REFRESH_EVERY) if last is not None else now
+    enqueue(session, REFRESH_TOKENS, {}, now=now, run_at=run_at, max_attempts=1)
+    return True
+
+
+def refresh_tokens(ctx: JobContext, _payload: dict[str, Any]) -> None:
+    """Refresh the tokens that expire within `token_refresh_window_minutes`; flag the ones
+    that cannot be refreshed. Payload: nothing."""
+    access = credential_access(ctx.settings)
+    if access is None:
+        return
+    refresh_expiring(
+        ctx.database,
+        access,
+        connector_for=ctx.publishers,
+        clock=ctx.clock,
+        worker=worker_name(),
+        window=timedelta(minutes=ctx.settings.token_refresh_window_minutes),
+        base_url=ctx.settings.base_url,
+    )
 
 
 PUBLISH_DUE_POSTS = "publish_due_posts"

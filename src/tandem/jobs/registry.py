@@ -8,10 +8,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tandem.compose.autopost import POLL_FEEDS, poll_feeds
 from tandem.core import Clock
-from tandem.jobs.publishing import PUBLISH_DUE_POSTS, publish_due_posts
+from tandem.inbox.jobs import DETECT_CRISES, detect_crises
+from tandem.jobs.inbox import POLL_INBOXES, poll_inboxes_job
+from tandem.jobs.publishing import (
+    PUBLISH_DUE_POSTS,
+    REFRESH_TOKENS,
+    publish_due_posts,
+    refresh_tokens,
+)
+from tandem.jobs.queues import plan_queues_job
+from tandem.jobs.webhooks import DELIVER_WEBHOOK, deliver_webhook
 from tandem.links import SHIP_LINK_CLICKS, ship_link_clicks
+from tandem.measure import SHIP_COLLECTED_EVENTS, ship_collected_events
 from tandem.notify import SEND_EMAIL, EmailMessage, EmailSender
+from tandem.publish.planner import PLAN_QUEUES
 from tandem.publish.worker import PublisherFor
 from tandem.settings import Settings
 from tandem.storage import Database
@@ -43,5 +55,12 @@ def send_email(ctx: JobContext, payload: dict[str, Any]) -> None:
 HANDLERS: dict[str, Handler] = {
     SEND_EMAIL: send_email,
     SHIP_LINK_CLICKS: ship_link_clicks,
+    SHIP_COLLECTED_EVENTS: ship_collected_events,
     PUBLISH_DUE_POSTS: publish_due_posts,
+    POLL_FEEDS: poll_feeds,
+    REFRESH_TOKENS: refresh_tokens,
+    PLAN_QUEUES: plan_queues_job,
+    DELIVER_WEBHOOK: deliver_webhook,
+    DETECT_CRISES: detect_crises,
+    POLL_INBOXES: poll_inboxes_job,
 }

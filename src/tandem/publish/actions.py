@@ -33,9 +33,17 @@ S = PublicationState
 PublisherFor = Callable[[str], Publisher]  # platform name -> its connector
 
 
-def _plan(row: PublicationRow, parts: Sequence[str], local: str, zone: str) -> None:
+def _plan(
+    row: PublicationRow,
+    parts: Sequence[str],
+    local: str,
+    zone: str,
+    media: Sequence[str] | None = None,
+) -> None:
+    """`media`: the files' names (tandem.media.public); None keeps the ones planned before."""
+    kept = list((row.parts or {}).get("media", ())) if media is None else list(media)
     row.parts, row.fingerprint = (
-        {"parts": list(parts)},
+        {"parts": list(parts)} | ({"media": kept} if kept else {}),
         fingerprint(row.account_id, parts),
     )
     row.local_time, row.timezone = local, zone
@@ -54,9 +62,11 @@ def plan_for_variant(
     when: datetime | None,
     zone: str,
     now: datetime,
+    media: Sequence[str] = (),
 ) -> Publication | None:
     """Create or update a variant's publication at `when` (None: not scheduled any more, so a
-    pending publication is cancelled). Stored as wall time in `zone`, as the calendar shows it."""
+    pending publication is cancelled). Stored as wall time in `zone`, as the calendar shows it.
+    `media`: the variant's files as `tandem.media.public.outbound_names` gives them."""
     row = publication_for_variant(session, variant_id, account_id)
     if when is None:
         if row is not None and row.state in (S.SCHEDULED, S.MISSED):
@@ -73,7 +83,7 @@ def plan_for_variant(
             created_at=now,
         )
         session.add(row)
-    _plan(row, parts, to_local(when, zone), zone)
+    _plan(row, parts, to_local(when, zone), zone, media)
     row.first_comment, row.updated_at = first_comment, now
     session.flush()
     return to_publication(row)

@@ -6,6 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# The Sandbox's own limits copy Mastodon's (connectors/sandbox/rules.py): a Sandbox account
+# that imitates no platform is counted as Mastodon counts.
+SANDBOX_RULES = "mastodon"
+
+
+def rules_platform_of(platform: str, imitates: str | None) -> str:
+    if imitates:
+        return imitates
+    return SANDBOX_RULES if platform == "sandbox" else platform
+
 
 class AccountHealth(StrEnum):
     OK = "ok"
@@ -31,7 +41,7 @@ class SocialAccount:
     @property
     def rules_platform(self) -> str:
         """The platform whose counting and limits apply (Sandbox accounts imitate one)."""
-        return self.imitates or self.platform
+        return rules_platform_of(self.platform, self.imitates)
 
 
 @dataclass(frozen=True)

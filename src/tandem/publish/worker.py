@@ -12,7 +12,7 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from tandem.core import Clock, new_id
 from tandem.core.backoff import backoff_delay
+from tandem.publish.alerts import announce_settled
+from tandem.publish.claims import Claim, claim_due, sweep_overdue
 from tandem.publish.ledger import (
-    UNSETTLED,
     AttemptOutcome,
     PublicationRow,
     PublicationState,
@@ -43,9 +44,19 @@ from tandem.publish.ports import (
     PublishError,
     RemotePost,
 )
+from tandem.publish.refresh import CredentialAccess, current_tokens, refresh_account
 from tandem.publish.store import SocialAccountRow
 
 log = logging.getLogger("tandem.publish")
+# claim_due and sweep_overdue live in claims.py; they stay importable from here.
+__all__ = [
+    "Claim",
+    "Policy",
+    "claim_due",
+    "reconcile",
+    "run_publication",
+    "sweep_overdue",
+]
 
 S = PublicationState
 PublisherFor = Callable[[str], Publisher]  # platform name -> its connector
@@ -68,14 +79,11 @@ class Policy:
     # An outcome nobody can confirm for this long is handed to the user (failed, unknown).
     give_up_unknown: timedelta = timedelta(hours=24)
     rng: random.Random | None = None
-
-
-@dataclass(frozen=True)
-class Claim:
-    publication_id: str
-    worker: str
-    lease_until: datetime
-    reconcile_first: bool  # the last attempt may have reached the platform
+    # Decrypts stored credentials for the connector; None: accounts act without any (Sandbox).
+    credentials: CredentialAccess | None = None
+    # A publication's media names -> local file paths (jobs: tandem.media.public); None:
+    # the names go as they are, so a post with media fails naming them, never without them.
+    media_paths: Callable[[Sequence[str]], tuple[str, ...]] | None = None
 
 
 def _rowcount(result: Any) -> int:
@@ -85,53 +93,6 @@ def _rowcount(result: Any) -> int:
 
 def _backoff(attempt: int, rng: random.Random | None) -> float:
     return backoff_delay(attempt, rng=rng)
-
-
-# --- claiming ---------------------------------------------------------------------------
-
-
-def _claimable(now: datetime) -> Any:
-    waiting = PublicationRow.state.in_([S.SCHEDULED, S.OUTCOME_UNKNOWN]) & (
-        PublicationRow.next_attempt_at <= now
-    )
-    abandoned = (PublicationRow.state == S.PUBLISHING) & (
-        PublicationRow.lease_until < now
-    )
-    return waiting | abandoned
-
-
-def claim_due(
-    session: Session, *, worker: str, now: datetime, lease: timedelta
-) -> Claim | None:
-    """Lease one due publication (or one whose lease ran out); commit before sending."""
-    pick = (
-        select(PublicationRow.id)
-        .where(_claimable(now))
-        .order_by(PublicationRow.next_attempt_at)
-        .limit(1)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    for _ in range(5):
-        publication_id = session.scalar(pick)
-        if publication_id is None:
-            return None
-        result = session.execute(
-            update(PublicationRow)
-            .where(PublicationRow.id == publication_id, _claimable(now))
-            .values(
-                state=S.PUBLISHING,
-                lease_until=now + lease,
-                locked_by=worker,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if _rowcount(result) == 1:
-            last = last_attempt(session, publication_id)
-            unsettled = last is not None and last.outcome in UNSETTLED
-            return Claim(publication_id, worker, now + lease, unsettled)
-    return None
 
 
 # --- settling a claim (every write is fenced on our lease) ------------------------------
@@ -178,6 +139,13 @@ def _settle(
             account = s.get(SocialAccountRow, row.account_id)
             if account is not None:
                 account.health, account.health_message = account_health
+        announce_settled(
+            s,
+            claim.publication_id,
+            state=values.get("state"),
+            won=_rowcount(result) == 1,
+            now=now,
+        )
     won = _rowcount(result) == 1
     if not won:
         log.warning("publication claim lost", extra={"id": claim.publication_id})
@@ -209,6 +177,7 @@ class _Target:
     since: datetime
     due_at: datetime
     taken: frozenset[str]
+    version: int | None = None  # of the stored credentials; None when there are none
 
 
 def _target(uow: UnitOfWork, claim: Claim, policy: Policy) -> _Target | None:
@@ -219,11 +188,23 @@ def _target(uow: UnitOfWork, claim: Claim, policy: Policy) -> _Target | None:
         acc = s.get(SocialAccountRow, row.account_id)
         if acc is None:
             return None
-        account = AccountRef(acc.id, acc.platform, acc.handle)
         parts = tuple(row.parts.get("parts", ()))
-        post = OutboundPost(parts, row.fingerprint, first_comment=row.first_comment)
+        media = tuple(row.parts.get("media", ()))
+        if media and policy.media_paths is not None:
+            media = policy.media_paths(media)
+        post = OutboundPost(
+            parts, row.fingerprint, media_paths=media, first_comment=row.first_comment
+        )
         taken = frozenset(published_ids(s, acc.id))
-        return _Target(account, post, row.due_at - policy.lookback, row.due_at, taken)
+        ref = AccountRef(acc.id, acc.platform, acc.handle)
+        since = row.due_at - policy.lookback
+    stored = (
+        current_tokens(uow, policy.credentials, ref.id) if policy.credentials else None
+    )
+    if stored is None:
+        return _Target(ref, post, since, row.due_at, taken)
+    account = AccountRef(ref.id, ref.platform, ref.handle, stored.bag())
+    return _Target(account, post, since, row.due_at, taken, stored.version)
 
 
 def _begin_attempt(
@@ -286,22 +267,99 @@ def run_publication(
     begun = _begin_attempt(uow, claim, clock.now())
     if begun is None:
         return None
-    attempt, round_attempts = begun
-    try:
-        ref = publisher.publish(target.account, target.post)
-    except PublishError as exc:
-        return _on_error(uow, claim, begun, exc, publisher, target, clock, policy)
-    except Exception as exc:  # a connector bug after sending may still have posted
-        unknown = PublishError(f"{type(exc).__name__}: {exc}", kind=ErrorKind.UNKNOWN)
-        return _on_error(uow, claim, begun, unknown, publisher, target, clock, policy)
+    ref = _send(publisher, target)
+    if isinstance(ref, PublishError) and _expired_token(ref, target, policy):
+        renewed = _renew(uow, claim, begun, ref, publisher, target, clock, policy)
+        if renewed is None:
+            return None
+        if isinstance(renewed, PublishError):
+            ref = renewed
+        else:  # a 401 means nothing was posted: send again at once, exactly once
+            begun, target = renewed
+            ref = _send(publisher, target)
+    if isinstance(ref, PublishError):
+        return _on_error(uow, claim, begun, ref, publisher, target, clock, policy)
     done = _settle(
         uow,
         claim,
         now=clock.now(),
         values=_success(ref),
-        attempt=(attempt, AttemptOutcome.SUCCESS, ref.url),
+        attempt=(begun[0], AttemptOutcome.SUCCESS, ref.url),
+        account_health=_recovered(uow, target.account.id),
     )
     return S.PUBLISHED if done else None
+
+
+def _send(publisher: Publisher, target: _Target) -> PublishedRef | PublishError:
+    try:
+        return publisher.publish(target.account, target.post)
+    except PublishError as exc:
+        return exc
+    except Exception as exc:  # a connector bug after sending may still have posted
+        return PublishError(f"{type(exc).__name__}: {exc}", kind=ErrorKind.UNKNOWN)
+
+
+def _expired_token(exc: PublishError, target: _Target, policy: Policy) -> bool:
+    return (
+        exc.kind is ErrorKind.RECONNECT
+        and exc.status == 401
+        and policy.credentials is not None
+        and target.version is not None
+    )
+
+
+def _renew(
+    uow: UnitOfWork,
+    claim: Claim,
+    begun: tuple[int, int],
+    exc: PublishError,
+    publisher: Publisher,
+    target: _Target,
+    clock: Clock,
+    policy: Policy,
+) -> tuple[tuple[int, int], _Target] | PublishError | None:
+    """Refresh the token once after a 401; the next call is a new attempt in the ledger.
+    Returns the refresh's error, or None when the claim was lost meanwhile."""
+    assert policy.credentials is not None  # checked by _expired_token
+    detail = f"{exc.message} (HTTP 401): refreshing the token and sending again"
+    with uow.session() as s:
+        s.execute(
+            update(PublishAttemptRow)
+            .where(
+                PublishAttemptRow.publication_id == claim.publication_id,
+                PublishAttemptRow.number == begun[0],
+            )
+            .values(
+                outcome=AttemptOutcome.RECONNECT, detail=detail, finished_at=clock.now()
+            )
+        )
+    try:
+        stored = refresh_account(
+            uow,
+            policy.credentials,
+            account_id=target.account.id,
+            connector=publisher,
+            clock=clock,
+            worker=claim.worker,
+            seen_version=target.version,
+            base_url=policy.credentials.tandem_url,
+        )
+    except PublishError as failure:
+        return failure
+    again = _begin_attempt(uow, claim, clock.now())
+    if again is None:
+        return None
+    old = target.account
+    account = AccountRef(old.id, old.platform, old.handle, stored.bag())
+    return again, replace(target, account=account, version=stored.version)
+
+
+def _recovered(uow: UnitOfWork, account_id: str) -> tuple[AccountHealth, str] | None:
+    """A success ends a rate-limited spell."""
+    with uow.session() as s:
+        account = s.get(SocialAccountRow, account_id)
+        limited = account is not None and account.health == AccountHealth.RATE_LIMITED
+    return (AccountHealth.OK, "") if limited else None
 
 
 def _on_error(
@@ -334,7 +392,17 @@ def _on_error(
             "next_attempt_at": now + timedelta(seconds=wait),
         }
         values |= {"error_kind": "retry", "last_error": exc.message}
-        done = _settle(uow, claim, now=now, values=values, attempt=record)
+        limited = (
+            (
+                AccountHealth.RATE_LIMITED,
+                f"{exc.message} (until {values['next_attempt_at']:%Y-%m-%d %H:%M} UTC)",
+            )
+            if exc.status == 429
+            else None
+        )
+        done = _settle(
+            uow, claim, now=now, values=values, attempt=record, account_health=limited
+        )
         return S.SCHEDULED if done else None
     health = (
         (AccountHealth.NEEDS_RECONNECT, exc.message)
@@ -464,34 +532,3 @@ def reconcile(
         _settle(uow, claim, now=now, values=values)
         return S.OUTCOME_UNKNOWN
     return None if settled is S.PUBLISHING else settled
-
-
-# --- sweeping ---------------------------------------------------------------------------
-
-
-def sweep_overdue(
-    session: Session, *, now: datetime, grace: timedelta = timedelta(minutes=30)
-) -> int:
-    """Scheduled posts more than `grace` past their time become missed (the user decides).
-
-    Posting hours late can do harm (a sale that ended, a live event), so a worker that was
-    down does not catch up blindly. Run it before claiming. Returns how many were marked.
-    """
-    minutes = int(grace.total_seconds() // 60)
-    message = (
-        f"Not published within {minutes} minutes of its time (was the worker running?). "
-        "Publish it now or reschedule it."
-    )
-    result = session.execute(
-        update(PublicationRow)
-        .where(
-            PublicationRow.state == S.SCHEDULED,
-            PublicationRow.next_attempt_at < now - grace,
-        )
-        .values(state=S.MISSED, error_kind="missed", last_error=message, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result)
-
-
-# --- scheduling and the user's fixes (one session; the caller commits) ------------------

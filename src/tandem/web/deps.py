@@ -130,6 +130,20 @@ def public() -> Callable[..., Any]:
     return _mark(dependency, PUBLIC)
 
 
+def public_beacon() -> Callable[..., Any]:
+    """Anyone may call the route from any site, without CSRF token, cookie or session.
+
+    For endpoints that change nothing on behalf of a signed-in user and authenticate by
+    their payload instead: the collector (`POST /c`, keyed by a public site key) is sent
+    by other sites' pages, which can hold no Tandem CSRF token.
+    """
+
+    async def dependency() -> None:
+        return None
+
+    return _mark(dependency, PUBLIC)
+
+
 async def _signed_in(request: Request, session: Session, state: AppState) -> Identity:
     identity = _identify(request, session, state)
     if identity is None:

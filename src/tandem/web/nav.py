@@ -47,6 +47,13 @@ NAV: tuple[NavEntry, ...] = (
         "Connected accounts and everything published",
     ),
     NavEntry(
+        "engage",
+        "Engage",
+        "/inbox",
+        Permission.INBOX_VIEW,
+        "Every comment, mention and message in one queue",
+    ),
+    NavEntry(
         "measure",
         "Measure",
         "/measure",

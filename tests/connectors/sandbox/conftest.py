@@ -45,3 +45,10 @@ def account_factory() -> Callable[..., AccountRef]:
         )
 
     return make
+
+
+@pytest.fixture
+def quiet(sandbox: SandboxServer) -> SandboxServer:
+    """No mentions, so counts depend on posts alone."""
+    sandbox.control("audience", {"mentions_per_hour": 0})
+    return sandbox

@@ -14,8 +14,8 @@ import pytest
 
 from tandem.connectors.registry import CONNECTORS, UnknownPlatform, publisher_for
 from tandem.connectors.sandbox import SandboxPublisher, post_text
+from tandem.connectors.sandbox.process import SandboxServer, free_port
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tests.connectors.sandbox.conftest import SandboxServer, free_port
 
 AccountFactory = Callable[..., AccountRef]
 

@@ -1,16 +1,18 @@
-"""The Sandbox connector: `SandboxPublisher` implements `tandem.publish.ports.Publisher`.
+"""The Sandbox connector: `SandboxPublisher` implements `tandem.publish.ports.Publisher`,
+`MetricsSource` and `OAuthConnector` (authorisation code + PKCE S256, refresh, identities;
+see oauth.py), `tandem.inbox.ports.ConversationSource` and `tandem.listen.ports.Searcher`.
 
-Error mapping (what the worker should do next):
-- 401/403 -> RECONNECT, 400/404/422 and other 4xx -> PERMANENT, all with the platform's message;
-- 429 -> RETRY with `retry_after` from the header; 5xx -> RETRY;
-- the request never left (connect error or timeout, pool timeout) -> RETRY;
-- a write was sent but no answer came (read timeout, dropped connection) -> UNKNOWN:
-  the post may exist, so the caller reconciles with `recent_posts` before retrying.
-  A read that fails this way is simply RETRY: reading again is harmless.
+Errors follow the one shared mapping in `tandem.connectors.http` (401/403 -> RECONNECT,
+429 and 5xx -> RETRY with Retry-After, other 4xx -> PERMANENT with the Sandbox's message;
+a write that got no answer -> UNKNOWN, to be reconciled with `recent_posts`).
+
+Credentials: `access_token` (from the OAuth flow), else `token` (older form), else
+whatever `token_for(account)` returns when given.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -19,22 +21,26 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from tandem.connectors.http import retry_after
+from tandem.connectors.http import ConnectorHTTP, json_body
 from tandem.connectors.sandbox import mapping
-from tandem.core.http import http_client
+from tandem.connectors.sandbox.oauth import SandboxOAuth
+from tandem.inbox.ports import InteractionPage
+from tandem.listen.ports import FoundPost
 from tandem.publish.ports import (
+    AccountMetrics,
     AccountRef,
     ErrorKind,
     OutboundPost,
+    PostMetrics,
     PublishedRef,
     PublishError,
     RemotePost,
 )
 
 DEFAULT_TIMEOUT = 10.0
+PAGE_SIZE = 100
+PLATFORM = "The Sandbox"
 TokenFor = Callable[[AccountRef], str]
-# Raised before a single byte of the request reached the server.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def _require_loopback(base_url: str) -> str:
@@ -50,52 +56,29 @@ def _require_loopback(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def _platform_message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return str(body["error"])
-    return f"The Sandbox answered HTTP {response.status_code}."
+def platform_message(response: httpx.Response) -> str | None:
+    """The Sandbox's words: `error_description` (OAuth endpoints) or `error`."""
+    body = json_body(response)
+    if isinstance(body, dict):
+        for key in ("error_description", "error"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
+    return None
 
 
-def error_for_status(response: httpx.Response) -> PublishError:
-    """The PublishError an unsuccessful answer means."""
-    status, message = response.status_code, _platform_message(response)
-    if status in (401, 403):
-        return PublishError(message, kind=ErrorKind.RECONNECT, status=status)
-    if status == 429:
-        wait = retry_after(response.headers.get("retry-after"))
+def classify(response: httpx.Response, message: str) -> PublishError | None:
+    """An OAuth `invalid_grant` (HTTP 400) means the grant is gone: reconnect."""
+    body = json_body(response)
+    if isinstance(body, dict) and body.get("error") == "invalid_grant":
         return PublishError(
-            message, kind=ErrorKind.RETRY, retry_after=wait, status=status
+            message, kind=ErrorKind.RECONNECT, status=response.status_code
         )
-    if status >= 500:
-        wait = retry_after(response.headers.get("retry-after"))
-        return PublishError(
-            message, kind=ErrorKind.RETRY, retry_after=wait, status=status
-        )
-    return PublishError(message, kind=ErrorKind.PERMANENT, status=status)
+    return None
 
 
-def error_for_transport(exc: httpx.TransportError, *, write: bool) -> PublishError:
-    """The PublishError a network failure means; `write` when the call changes state."""
-    if isinstance(exc, _NOT_SENT) or not write:
-        return PublishError(
-            f"Could not reach the Sandbox: {exc or type(exc).__name__}",
-            kind=ErrorKind.RETRY,
-        )
-    return PublishError(
-        "The Sandbox did not answer after the request was sent "
-        f"({type(exc).__name__}); the post may or may not exist.",
-        kind=ErrorKind.UNKNOWN,
-    )
-
-
-class SandboxPublisher:
+class SandboxPublisher(SandboxOAuth):
     """Publishes to a Sandbox server at `base_url` (a loopback URL).
 
-    The token is `token_for(account)` when given, else `account.credentials["token"]`.
     One instance may be shared by threads: httpx's connection pool is thread-safe.
     """
 
@@ -110,10 +93,13 @@ class SandboxPublisher:
         self.base_url = _require_loopback(base_url)
         self._token_for = token_for
         # allow_private: the Sandbox is on loopback by design (checked above).
-        self._http = http_client(
-            allow_private=True,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        self._http = ConnectorHTTP(
+            PLATFORM,
+            message_of=platform_message,
+            classify=classify,
+            timeout=timeout,
             transport=transport,
+            allow_private=True,
         )
 
     def close(self) -> None:
@@ -126,11 +112,10 @@ class SandboxPublisher:
         self.close()
 
     def _token(self, account: AccountRef) -> str:
-        token = (
-            self._token_for(account)
-            if self._token_for
-            else account.credentials.get("token", "")
-        )
+        bag = account.credentials
+        token = bag.get("access_token") or bag.get("token") or ""
+        if not token and self._token_for is not None:
+            token = self._token_for(account)
         if not token:
             raise PublishError(
                 f"No Sandbox token for {account.handle}; connect the account again.",
@@ -146,17 +131,12 @@ class SandboxPublisher:
         *,
         json: Any = None,
         params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self._token(account)}"}
-        try:
-            response = self._http.request(
-                method, self.base_url + path, headers=headers, json=json, params=params
-            )
-        except httpx.TransportError as exc:
-            raise error_for_transport(exc, write=method != "GET") from exc
-        if response.status_code >= 400:
-            raise error_for_status(response)
-        return response
+        headers = {**(headers or {}), "Authorization": f"Bearer {self._token(account)}"}
+        return self._http.request(
+            method, self.base_url + path, headers=headers, json=json, params=params
+        )
 
     def publish(self, account: AccountRef, post: OutboundPost) -> PublishedRef:
         path = f"/api/v1/accounts/{quote(account.handle, safe='')}/posts"
@@ -167,11 +147,7 @@ class SandboxPublisher:
             return mapping.published_ref(response.json())
         except (ValueError, KeyError, TypeError) as exc:
             # It answered 2xx, so the post probably exists: reconcile, do not resend.
-            raise PublishError(
-                f"The Sandbox accepted the post but its answer was unreadable: {exc}",
-                kind=ErrorKind.UNKNOWN,
-                status=response.status_code,
-            ) from exc
+            raise self._http.unreadable(response, exc, write=True) from exc
 
     def recent_posts(
         self, account: AccountRef, *, since: datetime
@@ -185,11 +161,7 @@ class SandboxPublisher:
         try:
             return mapping.remote_posts(response.json())
         except (ValueError, KeyError, TypeError) as exc:
-            raise PublishError(
-                f"The Sandbox's list of posts was unreadable: {exc}",
-                kind=ErrorKind.RETRY,
-                status=response.status_code,
-            ) from exc
+            raise self._http.unreadable(response, exc, write=False) from exc
 
     def delete(self, account: AccountRef, platform_post_id: str) -> None:
         """Delete the post; a post that is already gone counts as deleted."""
@@ -199,3 +171,102 @@ class SandboxPublisher:
         except PublishError as exc:
             if exc.status != 404:
                 raise
+
+    def _read(self, response: httpx.Response, parse: Callable[[Any], Any]) -> Any:
+        try:
+            return parse(response.json())
+        except (ValueError, KeyError, TypeError) as exc:
+            raise self._http.unreadable(response, exc, write=False) from exc
+
+    # --- MetricsSource --------------------------------------------------------------------
+
+    def post_metrics(
+        self, account: AccountRef, platform_post_ids: Sequence[str]
+    ) -> Sequence[PostMetrics]:
+        """Metrics of each post that still exists (a deleted post is left out)."""
+        found = []
+        for post_id in platform_post_ids:
+            path = f"/api/v1/posts/{quote(post_id, safe='')}/metrics"
+            try:
+                response = self._request("GET", path, account)
+            except PublishError as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            found.append(self._read(response, mapping.post_metrics))
+        return found
+
+    def account_metrics(self, account: AccountRef) -> AccountMetrics:
+        path = f"/api/v1/accounts/{quote(account.handle, safe='')}"
+        result: AccountMetrics = self._read(
+            self._request("GET", path, account), mapping.account_metrics
+        )
+        return result
+
+    # --- ConversationSource -----------------------------------------------------------------
+
+    def interactions(
+        self, account: AccountRef, *, cursor: str | None = None
+    ) -> InteractionPage:
+        """Comments under the account's posts and mentions of it, by others, oldest first;
+        edits and deletions come back as the item again (`edited_at`, `deleted`)."""
+        path = f"/api/v1/accounts/{quote(account.handle, safe='')}/interactions"
+        params = {"limit": str(PAGE_SIZE)}
+        if cursor:
+            params["cursor"] = cursor
+        page: InteractionPage = self._read(
+            self._request("GET", path, account, params=params), mapping.interaction_page
+        )
+        return page
+
+    def reply(
+        self,
+        account: AccountRef,
+        to_platform_id: str,
+        text: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> PublishedRef:
+        """Answer a post, comment or mention. The Sandbox honours Idempotency-Key; without
+        one, the key is derived from (account, target, text), so a retry after a lost answer
+        never posts the same reply twice."""
+        key = idempotency_key or reply_key(account, to_platform_id, text)
+        path = f"/api/v1/accounts/{quote(account.handle, safe='')}/replies"
+        response = self._request(
+            "POST",
+            path,
+            account,
+            json={"in_reply_to": to_platform_id, "text": text},
+            headers={"Idempotency-Key": key},
+        )
+        try:
+            return mapping.reply_ref(response.json())
+        except (ValueError, KeyError, TypeError) as exc:
+            raise self._http.unreadable(response, exc, write=True) from exc
+
+    # --- Searcher ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        account: AccountRef,
+        query: str,
+        *,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> Sequence[FoundPost]:
+        """Posts and comments across the whole Sandbox containing every word of `query`."""
+        params = {"q": query, "limit": str(limit)}
+        if since is not None:
+            if since.tzinfo is None:
+                raise ValueError("`since` must be timezone-aware")
+            params["since"] = since.isoformat()
+        found: list[FoundPost] = self._read(
+            self._request("GET", "/api/v1/search", account, params=params),
+            mapping.found_posts,
+        )
+        return found
+
+
+def reply_key(account: AccountRef, to_platform_id: str, text: str) -> str:
+    digest = hashlib.sha256(f"{account.id}\x1f{to_platform_id}\x1f{text}".encode())
+    return f"tandem-{digest.hexdigest()[:32]}"

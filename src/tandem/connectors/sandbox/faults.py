@@ -27,9 +27,9 @@ ERROR_STATUSES = (500, 502, 503)
 
 
 class Scope(StrEnum):
-    PUBLISH = (
-        "publish"  # only POST .../posts misbehaves: reconciliation reads stay clean
-    )
+    # Only writes that publish (POST .../posts and .../replies) misbehave, so
+    # reconciliation reads stay clean.
+    PUBLISH = "publish"
     ALL = "all"  # every /api/v1 call except stats
 
 

@@ -58,7 +58,7 @@ class StoredAccount:
     created_at: datetime
 
 
-def _timestamp(moment: datetime) -> str:
+def timestamp(moment: datetime) -> str:
     # One fixed-width UTC form, so text comparison in SQL is time comparison.
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
@@ -67,7 +67,7 @@ def _post_id(seq: int) -> str:
     return f"{ID_PREFIX}{seq}"
 
 
-def _seq(post_id: str) -> int | None:
+def post_seq(post_id: str) -> int | None:
     digits = post_id.removeprefix(ID_PREFIX)
     if not post_id.startswith(ID_PREFIX) or not digits.isdigit():
         return None
@@ -80,7 +80,7 @@ def _followers(handle: str) -> int:
     return 100 + int.from_bytes(digest[:4], "big") % 9900
 
 
-def _row_to_post(row: sqlite3.Row) -> StoredPost:
+def row_to_post(row: sqlite3.Row) -> StoredPost:
     return StoredPost(
         id=_post_id(row["seq"]),
         account=row["account"],
@@ -100,6 +100,11 @@ class SandboxStore:
             connection.execute("PRAGMA journal_mode=WAL")  # persists in the file
             connection.executescript(_SCHEMA)
 
+    def apply_schema(self, script: str) -> None:
+        """Create tables of another part of the Sandbox in this file (idempotent DDL)."""
+        with closing(self._connect()) as connection:
+            connection.executescript(script)
+
     def _connect(self) -> sqlite3.Connection:
         # autocommit mode: transactions are opened explicitly by `_transaction`.
         connection = sqlite3.connect(
@@ -112,7 +117,7 @@ class SandboxStore:
         return connection
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         with closing(self._connect()) as connection:
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
@@ -123,11 +128,13 @@ class SandboxStore:
             connection.execute("COMMIT")
 
     @staticmethod
-    def _ensure_account(connection: sqlite3.Connection, handle: str) -> None:
+    def ensure_account(
+        connection: sqlite3.Connection, handle: str, now: datetime | None = None
+    ) -> None:
         connection.execute(
             "INSERT OR IGNORE INTO accounts (handle, followers, created_at) "
             "VALUES (?, ?, ?)",
-            (handle, _followers(handle), _timestamp(datetime.now(UTC))),
+            (handle, _followers(handle), timestamp(now or datetime.now(UTC))),
         )
 
     def create_post(
@@ -136,10 +143,11 @@ class SandboxStore:
         parts: Sequence[str],
         first_comment: str = "",
         client_ref: str | None = None,
+        now: datetime | None = None,
     ) -> StoredPost:
-        created_at = datetime.now(UTC)
-        with self._transaction(write=True) as connection:
-            self._ensure_account(connection, handle)
+        created_at = now or datetime.now(UTC)
+        with self.transaction(write=True) as connection:
+            self.ensure_account(connection, handle, created_at)
             cursor = connection.execute(
                 "INSERT INTO posts (account, parts, text, first_comment, client_ref,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -149,7 +157,7 @@ class SandboxStore:
                     PART_SEPARATOR.join(parts),
                     first_comment,
                     client_ref,
-                    _timestamp(created_at),
+                    timestamp(created_at),
                 ),
             )
             seq = cursor.lastrowid
@@ -172,36 +180,36 @@ class SandboxStore:
         params: list[Any] = [handle]
         if since is not None:
             query += " AND created_at >= ?"
-            params.append(_timestamp(since))
+            params.append(timestamp(since))
         query += " ORDER BY seq DESC"
         if limit is not None:
             query += " LIMIT ?"
             params.append(limit)
-        with self._transaction(write=False) as connection:
+        with self.transaction(write=False) as connection:
             rows = connection.execute(query, params).fetchall()
-        return [_row_to_post(row) for row in rows]
+        return [row_to_post(row) for row in rows]
 
     def get_post(self, post_id: str) -> StoredPost | None:
-        seq = _seq(post_id)
+        seq = post_seq(post_id)
         if seq is None:
             return None
-        with self._transaction(write=False) as connection:
+        with self.transaction(write=False) as connection:
             row = connection.execute(
                 "SELECT * FROM posts WHERE seq = ?", (seq,)
             ).fetchone()
-        return None if row is None else _row_to_post(row)
+        return None if row is None else row_to_post(row)
 
     def delete_post(self, post_id: str) -> bool:
-        seq = _seq(post_id)
+        seq = post_seq(post_id)
         if seq is None:
             return False
-        with self._transaction(write=True) as connection:
+        with self.transaction(write=True) as connection:
             cursor = connection.execute("DELETE FROM posts WHERE seq = ?", (seq,))
         return cursor.rowcount > 0
 
-    def account(self, handle: str) -> StoredAccount:
-        with self._transaction(write=True) as connection:
-            self._ensure_account(connection, handle)
+    def account(self, handle: str, now: datetime | None = None) -> StoredAccount:
+        with self.transaction(write=True) as connection:
+            self.ensure_account(connection, handle, now)
             row = connection.execute(
                 "SELECT a.handle, a.followers, a.created_at, "
                 "(SELECT COUNT(*) FROM posts p WHERE p.account = a.handle) AS posts "
@@ -217,7 +225,7 @@ class SandboxStore:
 
     def stats(self) -> dict[str, Any]:
         """Totals and the duplicates an exactly-once test looks for (one snapshot)."""
-        with self._transaction(write=False) as connection:
+        with self.transaction(write=False) as connection:
             total = connection.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
             by_account = connection.execute(
                 "SELECT account, COUNT(*) AS n FROM posts GROUP BY account"
@@ -236,7 +244,7 @@ class SandboxStore:
         }
 
     def reset(self) -> None:
-        with self._transaction(write=True) as connection:
+        with self.transaction(write=True) as connection:
             connection.execute("DELETE FROM posts")
             connection.execute("DELETE FROM accounts")
             # The id sequence is kept: an id a client stored before the reset must

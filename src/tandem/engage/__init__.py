@@ -1,1 +1,0 @@
-"""Engage: every conversation from every connected account in one inbox."""

@@ -1,0 +1,154 @@
+"""Finding conversations: filters, search and the order the team works in.
+
+Default order is the triage priority (highest first), then the oldest waiting first, so
+the top of the list is always "answer this next". Search matches words in the text and the
+author (case-insensitive substring per word; every word must match).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from tandem.core import InvalidInput
+from tandem.inbox.intent import Intent
+from tandem.inbox.model import Item, Status
+from tandem.inbox.sentiment import Polarity
+from tandem.inbox.store import InboxItemRow, to_item
+
+SORTS = ("priority", "newest", "oldest")
+MAX_LIMIT = 200
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    account_id: str | None = None
+    platform: str | None = None
+    intent: str | None = None
+    polarity: str | None = None
+    status: str | None = None  # None: everything not closed; "all": everything
+    assignee: str | None = None  # a user id, "role:<role>", "none", or None for anyone
+    q: str = ""
+    show_hidden: bool = False
+    sort: str = "priority"
+    limit: int = 50
+    offset: int = 0
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], field: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in allowed:
+        raise InvalidInput(f"{field} must be one of {', '.join(allowed)}.", field=field)
+    return value
+
+
+def _conditions(workspace_id: str, query: ItemQuery) -> list[ColumnElement[bool]]:
+    c = InboxItemRow
+    where: list[ColumnElement[bool]] = [
+        c.workspace_id == workspace_id,
+        c.deleted_at.is_(None),
+    ]
+    if not query.show_hidden:
+        where.append(c.hidden.is_(False))
+    if query.account_id:
+        where.append(c.account_id == query.account_id)
+    if query.platform:
+        where.append(c.platform == query.platform)
+    intent = _choice(query.intent, tuple(i.value for i in Intent), "intent")
+    if intent:
+        where.append(c.intent == intent)
+    polarity = _choice(query.polarity, tuple(p.value for p in Polarity), "sentiment")
+    if polarity:
+        where.append(c.polarity == polarity)
+    if query.status == "all":
+        pass
+    elif query.status:
+        status = _choice(query.status, tuple(s.value for s in Status), "status")
+        where.append(c.status == status)
+    else:
+        where.append(c.status.in_([s.value for s in OPEN_STATUSES]))
+    if query.assignee == "none":
+        where.append(and_(c.assignee_id.is_(None), c.assignee_role.is_(None)))
+    elif query.assignee and query.assignee.startswith("role:"):
+        where.append(c.assignee_role == query.assignee.removeprefix("role:"))
+    elif query.assignee:
+        where.append(c.assignee_id == query.assignee)
+    for word in query.q.lower().split()[:8]:
+        pattern = f"%{word.replace('%', '').replace('_', '')}%"
+        where.append(
+            or_(
+                func.lower(c.text).like(pattern),
+                func.lower(c.author_handle).like(pattern),
+                func.lower(c.author_name).like(pattern),
+            )
+        )
+    return where
+
+
+def _order(sort: str) -> list[Any]:
+    c = InboxItemRow
+    if sort == "newest":
+        return [c.received_at.desc(), c.id]
+    if sort == "oldest":
+        return [c.received_at.asc(), c.id]
+    return [c.priority.desc(), c.received_at.asc(), c.id]
+
+
+def find_items(session: Session, workspace_id: str, query: ItemQuery) -> list[Item]:
+    _choice(query.sort, SORTS, "sort")
+    if not 1 <= query.limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+    if query.offset < 0:
+        raise InvalidInput("offset cannot be negative.", field="offset")
+    rows = session.scalars(
+        select(InboxItemRow)
+        .where(*_conditions(workspace_id, query))
+        .order_by(*_order(query.sort))
+        .limit(query.limit)
+        .offset(query.offset)
+    )
+    return [to_item(r) for r in rows]
+
+
+def count_items(session: Session, workspace_id: str, query: ItemQuery) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(InboxItemRow)
+            .where(*_conditions(workspace_id, query))
+        )
+        or 0
+    )
+
+
+def status_counts(session: Session, workspace_id: str) -> dict[str, int]:
+    c = InboxItemRow
+    rows = session.execute(
+        select(c.status, func.count())
+        .where(
+            c.workspace_id == workspace_id, c.deleted_at.is_(None), c.hidden.is_(False)
+        )
+        .group_by(c.status)
+    ).all()
+    counts = {s.value: 0 for s in Status}
+    counts.update({str(status): int(n) for status, n in rows})
+    return counts
+
+
+def conversation(session: Session, workspace_id: str, item: Item) -> list[Item]:
+    """Every message of the item's thread on that account, oldest first."""
+    rows = session.scalars(
+        select(InboxItemRow)
+        .where(
+            InboxItemRow.workspace_id == workspace_id,
+            InboxItemRow.account_id == item.account_id,
+            InboxItemRow.conversation_id == item.conversation_id,
+        )
+        .order_by(InboxItemRow.created_at)
+    )
+    return [to_item(r) for r in rows]

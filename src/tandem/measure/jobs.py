@@ -1,0 +1,35 @@
+"""The measure job: ship collected events from the outbox to the warehouse."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from tandem.core import Clock
+from tandem.measure.shipping import BATCH_SIZE, ship_events
+from tandem.settings import Settings
+from tandem.storage.warehouse import Warehouse
+
+
+class JobContextLike(Protocol):
+    """What the handler uses of tandem.jobs.JobContext (declared here: jobs imports us)."""
+
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+def ship_collected_events(ctx: JobContextLike, payload: dict[str, Any]) -> None:
+    """Move outbox events to the warehouse; idempotent (the warehouse ignores known ids).
+
+    WarehouseBusy (another process holds the DuckDB file) is transient: the worker retries.
+    """
+    batch_size = int(payload.get("batch_size", BATCH_SIZE))
+    with Warehouse(ctx.settings.warehouse_path) as warehouse:
+        ship_events(ctx.session, warehouse, now=ctx.clock.now(), batch_size=batch_size)
