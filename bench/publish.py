@@ -1,7 +1,10 @@
 """10,000 posts due in the same minute, published to the Sandbox by 4 worker processes.
 
 Prints the time until all are published, posts/s and lateness percentiles (published_at - due).
-Usage: python bench/publish.py [posts] [workers] [sqlite|postgresql://...]
+Usage: python bench/publish.py [posts] [workers] [sqlite|postgresql://...] [batch]
+(batch: TANDEM_PUBLISH_BATCH_SIZE of the workers, default 4; 1 claims one post at a time.)
+The workers apply the publish budgets: one post per account on its way at a time, so the 20
+accounts are at most 20 parallel streams; the Sandbox has no posting window.
 """
 
 from __future__ import annotations
@@ -74,7 +77,9 @@ def main() -> None:
     posts = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     workers = int(sys.argv[2]) if len(sys.argv) > 2 else 4
     tmp = Path(tempfile.mkdtemp(prefix="tandem-bench-publish-"))
-    url = sys.argv[3] if len(sys.argv) > 3 else f"sqlite:///{tmp / 'tandem.db'}"
+    url = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != "sqlite" else None
+    url = url or f"sqlite:///{tmp / 'tandem.db'}"
+    batch = sys.argv[4] if len(sys.argv) > 4 else "4"
     database = create_database(url)
     upgrade(database)
     due = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0, microsecond=0)
@@ -91,6 +96,7 @@ def main() -> None:
         "TANDEM_DATA_DIR": str(tmp),
         "TANDEM_SANDBOX_URL": sandbox.url,
         "TANDEM_WORKER_POLL_SECONDS": "0.05",
+        "TANDEM_PUBLISH_BATCH_SIZE": batch,
         "TANDEM_LOG_LEVEL": "ERROR",
         "TANDEM_CONFIG": str(tmp / "x.toml"),
     }
@@ -125,7 +131,8 @@ def main() -> None:
     late = sorted((p - due).total_seconds() for p in published if p is not None)
     span = late[-1] - max(0.0, late[0])
     print(
-        f"{posts} posts, {workers} workers, {url.split(':')[0]}: all published {late[-1]:.1f} s after due time"
+        f"{posts} posts, {workers} workers, batch {batch}, {url.split(':')[0]}: "
+        f"all published {late[-1]:.1f} s after due time"
     )
     print(f"  throughput {posts / span:,.0f} posts/s (first to last publish)")
     print(

@@ -167,6 +167,28 @@ class Settings(BaseSettings):
     worker_lease_seconds: int = Field(
         300, ge=10, description="How long a claimed job is reserved."
     )
+    publish_batch_size: int = Field(
+        4,
+        ge=1,
+        le=32,
+        description="Due posts (of distinct accounts) a worker claims in one transaction and sends in parallel.",
+    )
+    publish_account_in_flight: int = Field(
+        1,
+        ge=1,
+        description="Posts of one account on their way at once, across all workers (1 keeps them in order).",
+    )
+    publish_platform_in_flight: dict[str, int] = Field(
+        default_factory=dict,
+        description='Per-platform cap on posts on their way at once across all workers, e.g. {"x": 4}; 0 removes it.',
+    )
+    publish_account_limits: dict[str, str] = Field(
+        default_factory=dict,
+        description='Per-platform posts allowed per account per rolling window, e.g. {"instagram": "50/24h"}; "none" removes it.',
+    )
+    publish_x_tier: Literal["free", "basic", "pro"] = Field(
+        "basic", description="Your X API tier; sets X's per-account posting limit."
+    )
     webhooks_allow_private: bool = Field(
         False,
         description="Let webhooks reach private, loopback and link-local addresses (intranets, tests).",

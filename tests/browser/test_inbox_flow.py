@@ -100,6 +100,9 @@ def test_a_comment_arrives_live_is_answered_with_a_saved_reply_and_closed(
     use.click()
     box = page.locator("[data-reply-box]")
     assert box.input_value().startswith("Hi @ana7, yes: the rain jacket comes in blue")
+    world.clock.current = datetime.now(
+        UTC
+    )  # the team answers after the comment came in
     page.get_by_role("button", name="Send reply").click()
     page.wait_for_load_state("networkidle")
     assert "Reply sent." in page.locator("[role=status]").first.inner_text()

@@ -22,6 +22,7 @@ from tandem.core.logs import configure_logging
 from tandem.settings import Settings, write_secret_key
 from tandem.sim import generate_world, seed_demo
 from tandem.sim.conversations import message
+from tandem.sim.plan import seed_plan_demo
 from tandem.sim.plans import seed_plans
 from tandem.storage import create_database, upgrade
 
@@ -76,6 +77,12 @@ def prepare_demo(
                 clock=clock,
                 base_url=base_url,
             )
+            seed_plan_demo(
+                session,
+                workspace_id=result.workspace.id,
+                clock=clock,
+                base_url=base_url,
+            )
             credentials = [(email, role.label) for email, role in result.credentials]
         else:
             credentials = [
@@ -117,6 +124,12 @@ def demo(
     console.print(table)
     console.print(
         f"Demo ready in {time.perf_counter() - started:.1f} s. Open {base_url}/ (Ctrl+C stops it)."
+    )
+    sandbox = start_sandbox(data_dir, sandbox_server.DEFAULT_PORT)
+    console.print(
+        f"Sandbox network: {sandbox}"
+        if sandbox
+        else f"Port {sandbox_server.DEFAULT_PORT} is taken: using the Sandbox already there, if any."
     )
     configure_logging("WARNING", "text")
     run_server(

@@ -100,13 +100,14 @@ def stats(records: Iterable[Record]) -> Stats:
     rows = list(records)
     needing = [r for r in rows if r.needs_answer]
     answered = [r for r in needing if r.first_response_at is not None]
+    # Clamped at zero: a platform's clock a little ahead of ours must not give negative times.
     first = [
-        (r.first_response_at - r.created_at).total_seconds()
+        max(0.0, (r.first_response_at - r.created_at).total_seconds())
         for r in answered
         if r.first_response_at is not None
     ]
     resolved = [
-        (r.closed_at - r.created_at).total_seconds()
+        max(0.0, (r.closed_at - r.created_at).total_seconds())
         for r in rows
         if r.closed_at is not None
     ]

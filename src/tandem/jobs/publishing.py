@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ from tandem.core import Clock
 from tandem.jobs import periodic
 from tandem.media.public import outbound_paths, signing_key
 from tandem.publish.alerts import alert_failure
+from tandem.publish.budgets import BudgetConfigError, Budgets, budgets_from
+from tandem.publish.claims import Claim, claim_batch
 from tandem.publish.ledger import PublicationState
 from tandem.publish.ports import (
     AccountRef,
@@ -34,7 +37,6 @@ from tandem.publish.refresh import CredentialAccess, refresh_expiring
 from tandem.publish.worker import (
     Policy,
     PublisherFor,
-    claim_due,
     run_publication,
     sweep_overdue,
 )
@@ -133,6 +135,19 @@ def policy_for(settings: Settings) -> Policy:
     )
 
 
+def budgets_for(settings: Settings) -> Budgets:
+    """The publish budgets: each platform's documented limits, with the settings' overrides."""
+    try:
+        return budgets_from(
+            account_in_flight=settings.publish_account_in_flight,
+            x_tier=settings.publish_x_tier,
+            limits=settings.publish_account_limits,
+            platform_in_flight=settings.publish_platform_in_flight,
+        )
+    except BudgetConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def publish_next(
     database: Database,
     *,
@@ -141,25 +156,44 @@ def publish_next(
     lease: timedelta,
     policy: Policy | None = None,
     base_url: str = "",
+    budgets: Budgets | None = None,
+    batch: int = 1,
 ) -> bool:
-    """Claim one due publication and publish it; a failure is announced to the team at once.
-    Returns False when none was due."""
+    """Claim up to `batch` due publications (distinct accounts, within `budgets`) in one
+    transaction and publish them, in parallel threads when there are several; a failure is
+    announced to the team at once. Returns False when none could be claimed."""
     with database.session() as session:
-        claim = claim_due(session, worker=worker_name(), now=clock.now(), lease=lease)
-    if claim is None:
-        return False
-    state = run_publication(
-        database, claim, publishers=publishers, clock=clock, policy=policy
-    )
-    if state is PublicationState.FAILED:
-        with database.session() as session:
-            alert_failure(
-                session,
-                publication_id=claim.publication_id,
-                base_url=base_url,
-                now=clock.now(),
-            )
-    return True
+        claims = claim_batch(
+            session,
+            worker=worker_name(),
+            now=clock.now(),
+            lease=lease,
+            budgets=budgets,
+            limit=batch,
+            begin=True,
+        )
+
+    def send(claim: Claim) -> None:
+        state = run_publication(
+            database, claim, publishers=publishers, clock=clock, policy=policy
+        )
+        if state is PublicationState.FAILED:
+            with database.session() as session:
+                alert_failure(
+                    session,
+                    publication_id=claim.publication_id,
+                    base_url=base_url,
+                    now=clock.now(),
+                )
+
+    if len(claims) == 1:
+        send(claims[0])
+    elif claims:
+        # Each claim has its own lease and ledger; threads only overlap the platform calls.
+        with ThreadPoolExecutor(len(claims), thread_name_prefix="publish") as pool:
+            for _ in pool.map(send, claims):
+                pass
+    return bool(claims)
 
 
 def sweep(
@@ -244,5 +278,7 @@ def publish_due_posts(ctx: JobContext, payload: dict[str, Any]) -> None:
             lease=lease,
             policy=policy_for(ctx.settings),
             base_url=ctx.settings.base_url,
+            budgets=budgets_for(ctx.settings),
+            batch=ctx.settings.publish_batch_size,
         ):
             break

@@ -17,7 +17,13 @@ from datetime import timedelta
 
 from tandem.core import Clock
 from tandem.core.backoff import backoff_delay
-from tandem.jobs.publishing import policy_for, publish_next, publishers_for, sweep
+from tandem.jobs.publishing import (
+    budgets_for,
+    policy_for,
+    publish_next,
+    publishers_for,
+    sweep,
+)
 from tandem.jobs.registry import HANDLERS, Handler, JobContext, PermanentJobError
 from tandem.notify import EmailNotConfigured, EmailSender, sender_for
 from tandem.publish.worker import PublisherFor
@@ -60,7 +66,8 @@ class Worker:
             self.publishers = publishers_for(self.settings)
 
     def publish_once(self) -> bool:
-        """Send one due post, and now and then turn long-overdue ones into "missed"."""
+        """Send a batch of due posts (`publish_batch_size`, within the publish budgets), and
+        now and then turn long-overdue ones into "missed"."""
         if not self.publish:
             return False
         assert self.publishers is not None
@@ -75,6 +82,8 @@ class Worker:
             lease=lease,
             policy=policy_for(self.settings),
             base_url=self.settings.base_url,
+            budgets=budgets_for(self.settings),
+            batch=self.settings.publish_batch_size,
         )
 
     def run_once(self) -> bool:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tandem.core import Clock, new_id
 from tandem.core.backoff import backoff_delay
 from tandem.publish.alerts import announce_settled
+from tandem.publish.budgets import RATE_LIMITED
 from tandem.publish.claims import Claim, claim_due, sweep_overdue
 from tandem.publish.ledger import (
     AttemptOutcome,
@@ -107,10 +108,13 @@ def _settle(
     attempt: tuple[int, AttemptOutcome, str] | None = None,
     account_health: tuple[AccountHealth, str] | None = None,
     keep: bool = False,
+    recover: bool = False,
 ) -> bool:
     """Write the outcome if we still hold the claim; the attempt's truth is written anyway.
 
     The lease is released unless `keep` (the same claim goes on to reconcile or send).
+    `recover`: a success ends the account's rate-limited spell (in this same transaction:
+    one fewer per post).
     """
     release: dict[str, Any] = {} if keep else {"lease_until": None, "locked_by": None}
     with uow.session() as s:
@@ -134,11 +138,13 @@ def _settle(
                 )
                 .values(outcome=outcome, detail=detail[:2000], finished_at=now)
             )
-        if account_health is not None:
+        if account_health is not None or recover:
             row = publication_row(s, claim.publication_id)
             account = s.get(SocialAccountRow, row.account_id)
-            if account is not None:
+            if account is not None and account_health is not None:
                 account.health, account.health_message = account_health
+            elif account is not None and account.health == AccountHealth.RATE_LIMITED:
+                account.health, account.health_message = AccountHealth.OK, ""
         announce_settled(
             s,
             claim.publication_id,
@@ -264,7 +270,7 @@ def run_publication(
         settled = _reconcile_claimed(uow, claim, publisher, target, clock, policy)
         if settled is not None:  # PUBLISHING here means the claim was lost meanwhile
             return None if settled is S.PUBLISHING else settled
-    begun = _begin_attempt(uow, claim, clock.now())
+    begun = claim.begun or _begin_attempt(uow, claim, clock.now())
     if begun is None:
         return None
     ref = _send(publisher, target)
@@ -285,7 +291,7 @@ def run_publication(
         now=clock.now(),
         values=_success(ref),
         attempt=(begun[0], AttemptOutcome.SUCCESS, ref.url),
-        account_health=_recovered(uow, target.account.id),
+        recover=True,
     )
     return S.PUBLISHED if done else None
 
@@ -354,14 +360,6 @@ def _renew(
     return again, replace(target, account=account, version=stored.version)
 
 
-def _recovered(uow: UnitOfWork, account_id: str) -> tuple[AccountHealth, str] | None:
-    """A success ends a rate-limited spell."""
-    with uow.session() as s:
-        account = s.get(SocialAccountRow, account_id)
-        limited = account is not None and account.health == AccountHealth.RATE_LIMITED
-    return (AccountHealth.OK, "") if limited else None
-
-
 def _on_error(
     uow: UnitOfWork,
     claim: Claim,
@@ -391,7 +389,9 @@ def _on_error(
             "state": S.SCHEDULED,
             "next_attempt_at": now + timedelta(seconds=wait),
         }
-        values |= {"error_kind": "retry", "last_error": exc.message}
+        # A 429 also pauses the account's other posts until then (budgets.paused_until).
+        kind = RATE_LIMITED if exc.status == 429 else "retry"
+        values |= {"error_kind": kind, "last_error": exc.message}
         limited = (
             (
                 AccountHealth.RATE_LIMITED,

@@ -110,7 +110,10 @@ def test_post_and_account_metrics_count_likes_reposts_replies_and_followers(
     connector.reply(bob.account, post.platform_post_id, "Nice")
 
     def counted():
-        (m,) = connector.post_metrics(alice.account, [post.platform_post_id])
+        found = connector.post_metrics(alice.account, [post.platform_post_id])
+        if len(found) != 1:  # the AppView has not indexed the post yet
+            return None
+        m = found[0]
         return m if (m.likes, m.shares, m.comments) == (1, 1, 1) else None
 
     metrics = eventually(counted)
