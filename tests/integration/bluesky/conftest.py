@@ -115,9 +115,10 @@ def make_member(
 
 
 def eventually(
-    probe: Callable[[], T | None], *, timeout: float = 15.0, every: float = 0.2
+    probe: Callable[[], T | None], *, timeout: float = 60.0, every: float = 0.2
 ) -> T:
-    """The AppView indexes from the PDS's firehose asynchronously: poll, with a bound."""
+    """The AppView indexes from the PDS's firehose asynchronously: poll, with a bound
+    (usually well under a second; a minute when the CI machine is loaded)."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
