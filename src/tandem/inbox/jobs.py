@@ -11,13 +11,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tandem.core import Clock
 from tandem.inbox.crisis_watch import check_all
 from tandem.settings import Settings
-from tandem.storage.queue import JobRow, JobStatus, enqueue
+from tandem.storage.queue import enqueue_once
 
 log = logging.getLogger("tandem.inbox")
 
@@ -42,15 +41,7 @@ def ensure_crisis_watch(
     session: Session, *, now: datetime, delay: timedelta = timedelta(0)
 ) -> bool:
     """Queue one check `delay` from now unless one already waits; True if it queued."""
-    waiting = session.scalar(
-        select(JobRow.id)
-        .where(JobRow.status == JobStatus.QUEUED, JobRow.kind == DETECT_CRISES)
-        .limit(1)
-    )
-    if waiting is not None:
-        return False
-    enqueue(session, DETECT_CRISES, {}, now=now, run_at=now + delay, max_attempts=1)
-    return True
+    return enqueue_once(session, DETECT_CRISES, now=now, delay=delay, max_attempts=1)
 
 
 def detect_crises(ctx: JobContextLike, _payload: dict[str, Any]) -> None:

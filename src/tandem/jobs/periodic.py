@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tandem.storage.queue import JobRow, JobStatus, enqueue
+from tandem.storage.queue import enqueue_once
 
 
 def ensure_periodic(
@@ -24,19 +23,7 @@ def ensure_periodic(
     delay: timedelta = timedelta(0),
 ) -> bool:
     """Queue one `kind` run `delay` from now unless one is already queued."""
-    waiting = session.scalar(
-        select(JobRow.id)
-        .where(
-            JobRow.kind == kind,
-            # Not RUNNING: a job re-queues itself at the end of its own run.
-            JobRow.status == JobStatus.QUEUED,
-        )
-        .limit(1)
-    )
-    if waiting is not None:
-        return False
-    enqueue(session, kind, {}, now=now, run_at=now + delay, max_attempts=1)
-    return True
+    return enqueue_once(session, kind, now=now, delay=delay, max_attempts=1)
 
 
 # Kinds the minute sweep keeps on the calendar (each job re-queues itself as it finishes).

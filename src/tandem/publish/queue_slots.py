@@ -39,7 +39,7 @@ from tandem.publish.scheduling import (
 )
 from tandem.publish.store import SocialAccountRow
 from tandem.storage import Base, JSONDict, UTCDateTime
-from tandem.storage.queue import JobRow, JobStatus, enqueue
+from tandem.storage.queue import enqueue_once
 
 S = PublicationState
 # A publication in one of these states holds its slot (outcome unknown: it may be live).
@@ -382,10 +382,4 @@ def ensure_planned(
 ) -> None:
     """Queue one plan_queues run `delay` from now unless one already waits (the job then
     re-queues itself, so planning continues for as long as the app runs)."""
-    waiting = session.scalar(
-        select(JobRow.id)
-        .where(JobRow.status == JobStatus.QUEUED, JobRow.kind == PLAN_QUEUES)
-        .limit(1)
-    )
-    if waiting is None:
-        enqueue(session, PLAN_QUEUES, {}, now=now, run_at=now + delay)
+    enqueue_once(session, PLAN_QUEUES, now=now, delay=delay)

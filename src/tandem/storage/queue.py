@@ -157,3 +157,25 @@ def counts_by_status(session: Session) -> dict[str, int]:
         select(JobRow.status, func.count()).group_by(JobRow.status)
     ).all()
     return {str(status): int(count) for status, count in rows}
+
+
+def enqueue_once(
+    session: Session,
+    kind: str,
+    *,
+    now: datetime,
+    delay: timedelta = timedelta(0),
+    max_attempts: int = 5,
+) -> bool:
+    """Queue one payload-less `kind` run `delay` from now unless one already waits; True if
+    it queued. Periodic jobs re-queue themselves with this at the end of their run (a RUNNING
+    row is not "waiting", so a job can queue its own successor)."""
+    waiting = session.scalar(
+        select(JobRow.id)
+        .where(JobRow.kind == kind, JobRow.status == JobStatus.QUEUED)
+        .limit(1)
+    )
+    if waiting is not None:
+        return False
+    enqueue(session, kind, {}, now=now, run_at=now + delay, max_attempts=max_attempts)
+    return True

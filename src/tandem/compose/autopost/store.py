@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from tandem.compose.autopost.model import Feed, FeedItem, ItemStatus, Mode
 from tandem.core import NotFound
 from tandem.storage import Base, JSONDict, UTCDateTime
-from tandem.storage.queue import JobRow, JobStatus, enqueue
+from tandem.storage.queue import enqueue_once
 
 POLL_FEEDS = "poll_feeds"  # the job kind that polls due feeds
 URL_MAX = 2000
@@ -228,10 +228,4 @@ def claim_feed(
 
 def ensure_polling(session: Session, *, now: datetime, delay: timedelta) -> None:
     """Queue one polling run `delay` from now unless one already waits (idempotent)."""
-    waiting = session.scalar(
-        select(JobRow.id)
-        .where(JobRow.status == JobStatus.QUEUED, JobRow.kind == POLL_FEEDS)
-        .limit(1)
-    )
-    if waiting is None:
-        enqueue(session, POLL_FEEDS, {}, now=now, run_at=now + delay)
+    enqueue_once(session, POLL_FEEDS, now=now, delay=delay)
