@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Protocol
 
 import httpx
 from sqlalchemy.orm import Session
@@ -31,6 +29,7 @@ from tandem.notify.webhooks import (
     schedule_attempt,
     secret_context,
 )
+from tandem.storage import UnitOfWork
 
 log = logging.getLogger("tandem.webhooks")
 
@@ -156,12 +155,6 @@ def _head(response: httpx.Response) -> bytes:
         if len(head) >= EXCERPT:
             break
     return head[:EXCERPT]
-
-
-class UnitOfWork(Protocol):
-    """Opens one committed transaction per `with` (tandem.storage.Database is one)."""
-
-    def session(self) -> AbstractContextManager[Session]: ...
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from tandem.core import Clock, new_id
 from tandem.core.backoff import backoff_delay
@@ -47,6 +45,7 @@ from tandem.publish.ports import (
 )
 from tandem.publish.refresh import CredentialAccess, current_tokens, refresh_account
 from tandem.publish.store import SocialAccountRow
+from tandem.storage import UnitOfWork
 
 log = logging.getLogger("tandem.publish")
 # claim_due and sweep_overdue live in claims.py; they stay importable from here.
@@ -61,12 +60,6 @@ __all__ = [
 
 S = PublicationState
 PublisherFor = Callable[[str], Publisher]  # platform name -> its connector
-
-
-class UnitOfWork(Protocol):
-    """Opens one committed transaction per `with` (tandem.storage.Database is one)."""
-
-    def session(self) -> AbstractContextManager[Session]: ...
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ The edge (request, job, CLI command) owns the transaction: it opens one unit of 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
@@ -90,6 +90,13 @@ def _normalise_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+class UnitOfWork(Protocol):
+    """Opens one committed transaction per `with` (a Database is one); code that must commit
+    before calling out (the publish ledger, webhook deliveries) takes this."""
+
+    def session(self) -> AbstractContextManager[Session]: ...
 
 
 @dataclass
