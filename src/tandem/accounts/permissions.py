@@ -32,6 +32,8 @@ class Permission(StrEnum):
         "plan.manage"  # goals, campaigns, budgets, spend imports, exchange rates
     )
     MEASURE_MANAGE = "measure.manage"  # tracked sites, conversions (API and CSV import)
+    LISTEN_MANAGE = "listen.manage"  # listening topics, feeds, mention imports, listening alerts
+    REPORTS_MANAGE = "reports.manage"  # report definitions, schedules, white-label, dashboards
 
 
 _P = Permission
@@ -44,7 +46,15 @@ _READ = {
     _P.CONTENT_VIEW,
     _P.INBOX_VIEW,
 }
-_CREATE = {_P.CONTENT_EDIT, _P.BRAND_MANAGE, _P.REVIEW, _P.INBOX_WORK, _P.PLAN_MANAGE}
+_CREATE = {
+    _P.CONTENT_EDIT,
+    _P.BRAND_MANAGE,
+    _P.REVIEW,
+    _P.INBOX_WORK,
+    _P.PLAN_MANAGE,
+    _P.LISTEN_MANAGE,
+    _P.REPORTS_MANAGE,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),

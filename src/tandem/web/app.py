@@ -14,6 +14,7 @@ from tandem.settings import Settings, get_settings, read_secret_key
 from tandem.storage import Database, create_database
 from tandem.web import errors
 from tandem.web.observability import Metrics, request_middleware
+from tandem.web.plots import PLOTLY_JS_DIR
 from tandem.web.routes import ROUTERS
 from tandem.web.state import AppState
 
@@ -55,6 +56,7 @@ def create_app(
     app.middleware("http")(request_middleware(metrics))
     errors.install(app)
     app.mount("/static/vendor/htmx", StaticFiles(directory=HTMX), name="htmx")
+    app.mount("/static/vendor/plotly", StaticFiles(directory=PLOTLY_JS_DIR), name="plotly")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)
