@@ -32,8 +32,8 @@ class Permission(StrEnum):
         "plan.manage"  # goals, campaigns, budgets, spend imports, exchange rates
     )
     MEASURE_MANAGE = "measure.manage"  # tracked sites, conversions (API and CSV import)
-    LISTEN_MANAGE = "listen.manage"  # listening topics, feeds, mention imports, listening alerts
-    REPORTS_MANAGE = "reports.manage"  # report definitions, schedules, white-label, dashboards
+    LISTEN_MANAGE = "listen.manage"  # listening topics, feeds, mention imports, alerts
+    REPORTS_MANAGE = "reports.manage"  # reports, their schedules, white-label
 
 
 _P = Permission

@@ -55,6 +55,7 @@ class Item:
     deleted_at: datetime | None
     first_response_at: datetime | None
     closed_at: datetime | None
+    platform_state: str = ""  # "" | "hidden" | "deleted" on the platform, by Tandem
 
 
 @dataclass(frozen=True)

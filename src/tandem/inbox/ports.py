@@ -1,7 +1,8 @@
 """What the inbox needs from a platform connector: conversations in, replies out.
 
 Connectors implement `ConversationSource` where the platform's API allows it (each connector's
-docs/connectors page says which kinds it can read).
+docs/connectors page says which kinds it can read), and `Moderator` where the platform lets an
+account hide or delete what others wrote under its posts.
 """
 
 from __future__ import annotations
@@ -56,3 +57,20 @@ class ConversationSource(Protocol):
     def reply(
         self, account: AccountRef, to_platform_id: str, text: str
     ) -> PublishedRef: ...
+
+
+class Moderation(StrEnum):
+    HIDE = "hide"  # hidden from the public on the platform; reversible
+    UNHIDE = "unhide"
+    DELETE = "delete"  # removed on the platform for good
+
+
+class Moderator(Protocol):
+    """Hiding or deleting a comment under one of the account's posts, on the platform."""
+
+    # What this platform's API allows (empty: nothing; Tandem then hides in Tandem only).
+    moderation: frozenset[Moderation]
+
+    def moderate(
+        self, account: AccountRef, platform_id: str, action: Moderation
+    ) -> None: ...

@@ -70,6 +70,10 @@ class InboxItemRow(Base):
     assignee_role: Mapped[str | None] = mapped_column(String(32))
     tags: Mapped[dict[str, Any]] = mapped_column(JSONDict(), default=dict)
     hidden: Mapped[bool] = mapped_column(default=False)
+    # "" | "hidden" | "deleted": what Tandem did to it on the platform (inbox/moderation.py)
+    platform_state: Mapped[str] = mapped_column(
+        String(16), default="", server_default=""
+    )
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -158,6 +162,7 @@ def to_item(row: InboxItemRow) -> Item:
         row.deleted_at,
         row.first_response_at,
         row.closed_at,
+        row.platform_state,
     )
 
 

@@ -56,7 +56,9 @@ def create_app(
     app.middleware("http")(request_middleware(metrics))
     errors.install(app)
     app.mount("/static/vendor/htmx", StaticFiles(directory=HTMX), name="htmx")
-    app.mount("/static/vendor/plotly", StaticFiles(directory=PLOTLY_JS_DIR), name="plotly")
+    app.mount(
+        "/static/vendor/plotly", StaticFiles(directory=PLOTLY_JS_DIR), name="plotly"
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -25,10 +25,11 @@ from tandem.connectors.meta.graph import (
     GraphClient,
     credential,
     data_list,
+    moderate_comment,
     unix,
 )
 from tandem.connectors.meta.media import MediaFile, media_file
-from tandem.inbox.ports import InteractionPage
+from tandem.inbox.ports import InteractionPage, Moderation
 from tandem.publish.ports import (
     AccountMetrics,
     AccountRef,
@@ -261,6 +262,18 @@ class FacebookConnector:
         body = self.graph.post(f"{to_platform_id}/comments", token, {"message": text})
         comment_id = _id(body, "id")
         return PublishedRef(comment_id, mapping.post_url(comment_id), datetime.now(UTC))
+
+    # --- moderation -----------------------------------------------------------------
+
+    moderation = frozenset({Moderation.HIDE, Moderation.UNHIDE, Moderation.DELETE})
+
+    def moderate(
+        self, account: AccountRef, platform_id: str, action: Moderation
+    ) -> None:
+        """POST /{comment-id}?is_hidden=true|false, or DELETE /{comment-id}: a Page may hide
+        or delete comments on its own posts (pages_manage_engagement)."""
+        _, token = _page(account)
+        moderate_comment(self.graph, token, platform_id, action, "is_hidden")
 
     # --- connecting -----------------------------------------------------------------
 

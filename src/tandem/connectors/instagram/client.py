@@ -26,10 +26,11 @@ from tandem.connectors.meta.graph import (
     credential,
     data_list,
     is_gone,
+    moderate_comment,
     unix,
 )
 from tandem.connectors.meta.media import MediaUrlFor, media_file, no_public_media_url
-from tandem.inbox.ports import InteractionPage
+from tandem.inbox.ports import InteractionPage, Moderation
 from tandem.listen.ports import FoundPost
 from tandem.publish.ports import (
     AccountMetrics,
@@ -238,6 +239,16 @@ class InstagramConnector:
                 kind=ErrorKind.UNKNOWN,
             )
         return PublishedRef(str(reply_id), "", datetime.now(UTC))
+
+    moderation = frozenset({Moderation.HIDE, Moderation.UNHIDE, Moderation.DELETE})
+
+    def moderate(
+        self, account: AccountRef, platform_id: str, action: Moderation
+    ) -> None:
+        """POST /{ig-comment-id}?hide=true|false, or DELETE /{ig-comment-id}: the account
+        may hide or delete comments on its own media (instagram_manage_comments)."""
+        _, token = _ig(account)
+        moderate_comment(self.graph, token, platform_id, action, "hide")
 
     def search(
         self,

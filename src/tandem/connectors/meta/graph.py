@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from tandem.connectors.http import ConnectorHTTP, json_body, retry_after
+from tandem.inbox.ports import Moderation
 from tandem.publish.ports import AccountRef, ErrorKind, PublishError
 
 # Newest version when this was written (Graph API changelog, Nov 2026: v26.0, released
@@ -282,3 +283,21 @@ def metric_values(body: Mapping[str, Any]) -> dict[str, int]:
         if isinstance(value, int):
             values[item["name"]] = value
     return values
+
+
+def moderate_comment(
+    graph: GraphClient, token: str, comment_id: str, action: Moderation, field: str
+) -> None:
+    """Hide, unhide or delete a comment on one of the account's posts. Facebook names the
+    flag `is_hidden`, Instagram `hide`; deleting something already gone counts as done."""
+    if action is Moderation.DELETE:
+        graph.delete(comment_id, token)
+        return
+    body = graph.post(
+        comment_id, token, {field: "true" if action is Moderation.HIDE else "false"}
+    )
+    if body.get("success") is False:
+        raise PublishError(
+            f"The platform refused to {action.value} comment {comment_id}.",
+            kind=ErrorKind.PERMANENT,
+        )

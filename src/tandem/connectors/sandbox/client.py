@@ -24,7 +24,7 @@ import httpx
 from tandem.connectors.http import ConnectorHTTP, json_body
 from tandem.connectors.sandbox import mapping
 from tandem.connectors.sandbox.oauth import SandboxOAuth
-from tandem.inbox.ports import InteractionPage
+from tandem.inbox.ports import InteractionPage, Moderation
 from tandem.listen.ports import FoundPost
 from tandem.publish.ports import (
     AccountMetrics,
@@ -243,6 +243,27 @@ class SandboxPublisher(SandboxOAuth):
             return mapping.reply_ref(response.json())
         except (ValueError, KeyError, TypeError) as exc:
             raise self._http.unreadable(response, exc, write=True) from exc
+
+    # --- moderation ------------------------------------------------------------------------
+
+    moderation = frozenset({Moderation.DELETE})
+
+    def moderate(
+        self, account: AccountRef, platform_id: str, action: Moderation
+    ) -> None:
+        """The Sandbox lets a post's owner delete comments under it (no hiding)."""
+        if action not in self.moderation:
+            raise PublishError(
+                "The Sandbox lets you delete comments, not hide them.",
+                kind=ErrorKind.PERMANENT,
+            )
+        handle = quote(account.handle, safe="")
+        path = f"/api/v1/accounts/{handle}/comments/{quote(platform_id, safe='')}"
+        try:
+            self._request("DELETE", path, account)
+        except PublishError as exc:
+            if exc.status != 404:  # already gone counts as deleted
+                raise
 
     # --- Searcher ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-STARTUP_SECONDS = 15.0
+STARTUP_SECONDS = 60.0  # a bound, not a wait: a loaded machine can take 20 s to import
 
 
 def free_port() -> int:

@@ -26,7 +26,7 @@ from tandem.connectors.meta.graph import (
 )
 from tandem.connectors.meta.media import MediaUrlFor, media_file, no_public_media_url
 from tandem.connectors.threads import auth, conversations, mapping, publishing
-from tandem.inbox.ports import InteractionPage
+from tandem.inbox.ports import InteractionPage, Moderation
 from tandem.listen.ports import FoundPost
 from tandem.publish.ports import (
     AccountMetrics,
@@ -187,6 +187,27 @@ class ThreadsConnector:
         poster = self._poster(account)
         media_id = poster.post(text, reply_to=to_platform_id)
         return mapping.published_ref(media_id, self._details(media_id, poster.token))
+
+    moderation = frozenset({Moderation.HIDE, Moderation.UNHIDE})
+
+    def moderate(
+        self, account: AccountRef, platform_id: str, action: Moderation
+    ) -> None:
+        """POST /{reply-id}/manage_reply?hide=true|false (threads_manage_replies). Threads
+        lets an account hide replies to its posts, not delete them."""
+        if action not in self.moderation:
+            raise PublishError(
+                "Threads lets you hide replies, not delete them.",
+                kind=ErrorKind.PERMANENT,
+            )
+        _, token = _user(account)
+        hide = "true" if action is Moderation.HIDE else "false"
+        body = self.graph.post(f"{platform_id}/manage_reply", token, {"hide": hide})
+        if body.get("success") is False:
+            raise PublishError(
+                f"Threads refused to {action.value} reply {platform_id}.",
+                kind=ErrorKind.PERMANENT,
+            )
 
     def search(
         self,

@@ -22,7 +22,7 @@ from tandem.connectors.uploads import read_media
 from tandem.connectors.x import auth, errors, mapping
 from tandem.connectors.x.media import MediaUploader
 from tandem.core.clock import Clock, SystemClock
-from tandem.inbox.ports import InteractionPage
+from tandem.inbox.ports import InteractionPage, Moderation
 from tandem.listen.ports import FoundPost
 from tandem.publish.ports import (
     AccountMetrics,
@@ -339,6 +339,32 @@ class XConnector:
             url=mapping.tweet_url(self._username(account), tweet_id),
             published_at=self._clock.now(),
         )
+
+    # --- moderation -------------------------------------------------------------------
+
+    moderation = frozenset({Moderation.HIDE, Moderation.UNHIDE})
+
+    def moderate(
+        self, account: AccountRef, platform_id: str, action: Moderation
+    ) -> None:
+        """PUT /2/tweets/:id/hidden {"hidden": bool}: the author of a conversation may hide
+        replies to it; X has no way to delete someone else's reply."""
+        if action not in self.moderation:
+            raise PublishError(
+                "X lets you hide replies, not delete them.", kind=ErrorKind.PERMANENT
+            )
+        hidden = action is Moderation.HIDE
+        response = self._http.request(
+            "PUT",
+            f"{self.api}/2/tweets/{platform_id}/hidden",
+            headers=self._auth(account),
+            json={"hidden": hidden},
+        )
+        data = self._json(response, write=True).get("data")
+        if not isinstance(data, dict) or data.get("hidden") is not hidden:
+            raise self._http.unreadable(
+                response, ValueError("no data.hidden in the answer"), write=True
+            )
 
     # --- Searcher --------------------------------------------------------------------
 

@@ -159,7 +159,13 @@ def create_reply(
     )
     if not begun.fresh:
         return begun.reply
-    return send_reply(state.database, begun.reply.id, source, state.clock)
+    return send_reply(
+        state.database,
+        begun.reply.id,
+        source,
+        state.clock,
+        account_ref=inbox_pages.account_refs(state),
+    )
 
 
 @router.post("/items/change", summary="One action on one or many items (all or none)")

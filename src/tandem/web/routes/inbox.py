@@ -29,8 +29,17 @@ from tandem.accounts.model import Role
 from tandem.accounts.store import memberships_in
 from tandem.core import InvalidInput
 from tandem.inbox import actions, queries, saved
+from tandem.inbox.ingest import AccountRefFor
 from tandem.inbox.intent import Intent
 from tandem.inbox.model import Item, ReplyState, Status
+from tandem.inbox.moderation import (
+    ModeratorFor,
+    Outcome,
+    allowed,
+    moderate,
+    moderators_from,
+    parse_action,
+)
 from tandem.inbox.replies import begin_reply, replies_of, send_reply
 from tandem.inbox.rules_store import rule_history
 from tandem.inbox.sentiment import Polarity
@@ -38,8 +47,8 @@ from tandem.inbox.sla import sla_state
 from tandem.inbox.store import InboxItemRow, item_row, to_item
 from tandem.inbox.targets import targets_of
 from tandem.inbox.variables import leftover_variables
-from tandem.jobs.inbox import SourceFor, sources_from
-from tandem.jobs.publishing import publishers_for
+from tandem.jobs.inbox import SourceFor, credentialed_ref, sources_from
+from tandem.jobs.publishing import credential_access, publishers_for
 from tandem.publish import store as posts
 from tandem.publish.store import PublishedPostRow
 from tandem.web.deps import SessionDep, StateDep, permit
@@ -50,15 +59,29 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 STREAM_SECONDS = 25.0
 STREAM_POLL = 1.0
-_SOURCES: dict[int, SourceFor] = {}
+_SOURCES: dict[int, tuple[SourceFor, ModeratorFor]] = {}
 
 
-def inbox_sources(state: AppState) -> SourceFor:
+def _connectors(state: AppState) -> tuple[SourceFor, ModeratorFor]:
     """One connector set per running app (connectors hold connection pools)."""
     key = id(state.settings)
     if key not in _SOURCES:
-        _SOURCES[key] = sources_from(publishers_for(state.settings))
+        publishers = publishers_for(state.settings)
+        _SOURCES[key] = (sources_from(publishers), moderators_from(publishers))
     return _SOURCES[key]
+
+
+def inbox_sources(state: AppState) -> SourceFor:
+    return _connectors(state)[0]
+
+
+def inbox_moderators(state: AppState) -> ModeratorFor:
+    return _connectors(state)[1]
+
+
+def account_refs(state: AppState) -> AccountRefFor:
+    """Account refs carrying the account's decrypted credentials, as the worker uses."""
+    return credentialed_ref(credential_access(state.settings))
 
 
 @dataclass(frozen=True)
@@ -93,7 +116,9 @@ class Filters:
         return urlencode({k: v for k, v in self.__dict__.items() if v})
 
 
-def _detail(session: Session, member: Member, item_id: str) -> dict[str, Any]:
+def _detail(
+    session: Session, member: Member, item_id: str, moderators: ModeratorFor | None
+) -> dict[str, Any]:
     item = to_item(item_row(session, member.workspace.id, item_id))
     post = (
         session.get(PublishedPostRow, item.published_post_id)
@@ -108,6 +133,12 @@ def _detail(session: Session, member: Member, item_id: str) -> dict[str, Any]:
         "rule_runs": rule_history(session, member.workspace.id, item.id),
         "post": {"url": post.url, "text": post.text} if post else None,
         "reply_key": secrets.token_urlsafe(12),
+        # What the platform lets Tandem do to it there: hide, unhide, delete.
+        "moderation": (
+            sorted(m.value for m in allowed(moderators, item.platform))
+            if moderators
+            else []
+        ),
     }
 
 
@@ -118,6 +149,7 @@ def inbox_data(
     page_number: int,
     selected: str | None,
     now: datetime,
+    moderators: ModeratorFor | None = None,
 ) -> dict[str, Any]:
     ws = member.workspace
     query = filters.query(member, page_number)
@@ -150,7 +182,7 @@ def inbox_data(
         "intents": [i.value for i in Intent],
         "polarities": [p.value for p in Polarity],
         "statuses": [s.value for s in Status],
-        "detail": _detail(session, member, chosen) if chosen else None,
+        "detail": _detail(session, member, chosen, moderators) if chosen else None,
         "suggestions_partial": "inbox/_suggestions.html",
         "since": latest.isoformat() if latest else "",
     }
@@ -175,7 +207,15 @@ def inbox_page(
     member: Member = Depends(permit(Permission.INBOX_VIEW)),
 ) -> Response:
     filters = Filters(account, platform, intent, sentiment, status, assignee, q, sort)
-    data = inbox_data(session, member, filters, page_number, item, state.clock.now())
+    data = inbox_data(
+        session,
+        member,
+        filters,
+        page_number,
+        item,
+        state.clock.now(),
+        inbox_moderators(state),
+    )
     data["notice"] = notice
     template = (
         "inbox/_list.html"
@@ -302,11 +342,46 @@ def reply(
     )
     if not begun.fresh:
         return _back(member, item_id, "reply-already-sent", back)
-    sent = send_reply(state.database, begun.reply.id, source, state.clock)
+    sent = send_reply(
+        state.database,
+        begun.reply.id,
+        source,
+        state.clock,
+        account_ref=account_refs(state),
+    )
     if saved_reply and sent.state is ReplyState.SENT:
         with state.database.session() as s:
             saved.record_use(s, member.workspace.id, saved_reply, now=state.clock.now())
     return _back(member, item_id, f"reply-{sent.state.value}", back)
+
+
+def moderate_items(
+    state: AppState, member: Member, ids: list[str], action: str
+) -> list[Outcome]:
+    return moderate(
+        state.database,
+        member.workspace.id,
+        ids,
+        parse_action(action),
+        inbox_moderators(state),
+        state.clock,
+        actor=member.user,
+        account_ref=account_refs(state),
+    )
+
+
+def moderation_notice(
+    member: Member, outcomes: list[Outcome], current: str | None, back: str
+) -> Response:
+    done = sum(1 for o in outcomes if o.done)
+    if len(outcomes) == 1:
+        message = outcomes[0].message
+    else:
+        message = f"{done} of {len(outcomes)} done on the platform."
+        if done < len(outcomes):
+            message += " The others are hidden in Tandem only: open one to see why."
+    item = current or (outcomes[0].item_id if len(outcomes) == 1 else None)
+    return _back(member, item, "moderation&" + urlencode({"message": message}), back)
 
 
 def refuse_placeholders(text: str) -> None:
@@ -351,7 +426,12 @@ def bulk(
     current: Annotated[str, Form()] = "",
     member: Member = Depends(permit(Permission.INBOX_WORK)),
 ) -> Response:
-    """One action on one or many items: status, assign, tag, untag, hide, unhide."""
+    """One action on one or many items: status, assign, tag, untag, hide, unhide; or hide
+    or delete on the platform (platform_hide, platform_delete)."""
+    if action.startswith("platform_"):
+        session.commit()  # one platform call per item, each in transactions of its own
+        outcomes = moderate_items(state, member, ids, action.removeprefix("platform_"))
+        return moderation_notice(member, outcomes, current or None, back)
     apply_action(session, state, member, ids, action, value)
     return _back(
         member, current or (ids[0] if len(ids) == 1 else None), f"done-{action}", back
