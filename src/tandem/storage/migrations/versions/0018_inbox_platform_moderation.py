@@ -1,7 +1,7 @@
 """inbox: what was done to an item on its platform (hidden or deleted there)
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0018
+Revises: 0017
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0022"
-down_revision: str | None = "0021"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
