@@ -51,6 +51,21 @@ def test_ingest_triages_links_to_the_post_and_is_idempotent(db, world):
     assert all(i.status is Status.NEW for i in items)
 
 
+def test_counts_stop_at_the_cap_and_say_so(db, world):
+    fake = FakeConversations()
+    for n in range(5):
+        fake.add(f"Question {n}: does it come in blue?")
+    ingest_account(db, world.acme_account_id, fake, world.clock)
+    everything, questions = queries.ItemQuery(), queries.ItemQuery(intent="question")
+    with db.session() as s:
+        exact = queries.count_items(s, world.acme.id, everything)
+        capped = queries.count_items(s, world.acme.id, everything, cap=3)
+        at_cap = queries.count_items(s, world.acme.id, questions, cap=5)
+    assert (exact.value, exact.exact, exact.label) == (5, True, "5")
+    assert (capped.value, capped.exact, capped.label) == (3, False, "3+")
+    assert (at_cap.value, at_cap.exact) == (5, True)
+
+
 def test_edits_retriage_and_deletions_leave_the_queue(db, world):
     fake = FakeConversations()
     original = fake.add("Love it!", platform_id="c1")

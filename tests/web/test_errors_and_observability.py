@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from tandem.accounts import Role
 from tandem.core.logs import JsonFormatter
+from tandem.web import errors
 from tests.web.conftest import form_post
 
 
@@ -115,3 +121,32 @@ def test_log_lines_are_json_with_the_extra_fields():
         and line["status"] == 200
         and line["level"] == "info"
     )
+
+
+def test_a_locked_sqlite_database_is_a_503_to_retry_not_a_500(tmp_path):
+    """SQLite's 'database is locked' (another writer held the lock past busy_timeout) is
+    transient: the answer says so and when to retry."""
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (n INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # holds the write lock for the whole request
+    impatient = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0})
+    app = FastAPI()
+    errors.install(app)
+
+    @app.post("/api/v1/write")
+    def write() -> dict[str, str]:
+        with impatient.begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+        return {"ok": "yes"}
+
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            response = c.post("/api/v1/write")
+    finally:
+        holder.rollback()
+        holder.close()
+        impatient.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == str(errors.BUSY_RETRY_AFTER_SECONDS)
+    assert "Try again" in response.json()["detail"]

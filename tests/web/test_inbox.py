@@ -214,7 +214,7 @@ def test_rest_api_lists_reads_replies_once_and_changes(app, db, client_as, world
     c = api_client(app, client_as, Role.SOCIAL_MANAGER)
     base = f"/api/v1/workspaces/{world.acme.slug}/inbox"
     listed = c.get(f"{base}/items", params={"intent": "question"}).json()
-    assert listed["total"] == 1
+    assert listed["total"] == 1 and listed["total_exact"] is True
     item_id = listed["items"][0]["id"]
     headers = {"Idempotency-Key": "api-1"}
     first = c.post(

@@ -21,6 +21,19 @@ from tandem.inbox.store import InboxItemRow, to_item
 
 SORTS = ("priority", "newest", "oldest")
 MAX_LIMIT = 200
+COUNT_CAP = 10_000  # beyond this a queue says "10,000+": counting 100k rows costs a second
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many items match, exactly up to the cap; `exact` is False when there are more."""
+
+    value: int
+    exact: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.value:,}" if self.exact else f"{self.value:,}+"
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 
 
@@ -115,15 +128,18 @@ def find_items(session: Session, workspace_id: str, query: ItemQuery) -> list[It
     return [to_item(r) for r in rows]
 
 
-def count_items(session: Session, workspace_id: str, query: ItemQuery) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(InboxItemRow)
-            .where(*_conditions(workspace_id, query))
-        )
-        or 0
+def count_items(
+    session: Session, workspace_id: str, query: ItemQuery, *, cap: int = COUNT_CAP
+) -> Count:
+    """Counts at most `cap` matches: the database stops scanning there."""
+    matches = (
+        select(InboxItemRow.id)
+        .where(*_conditions(workspace_id, query))
+        .limit(cap + 1)
+        .subquery()
     )
+    n = int(session.scalar(select(func.count()).select_from(matches)) or 0)
+    return Count(min(n, cap), n <= cap)
 
 
 def status_counts(session: Session, workspace_id: str) -> dict[str, int]:

@@ -240,7 +240,7 @@ def _snapshot(database: Database) -> Iterator[Connection]:
 def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite would otherwise issue its own BEGIN before writes, and none before reads.
     dbapi_connection.isolation_level = None
-    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+    dbapi_connection.execute("PRAGMA busy_timeout=30000")
 
 
 def _user_tables(connection: Connection) -> list[Table]:

@@ -9,12 +9,14 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from tandem.core import TandemError, TooManyRequests, Unauthenticated
 from tandem.web.render import html, wants_json
 
 log = logging.getLogger("tandem.web")
+BUSY_RETRY_AFTER_SECONDS = 5
 
 TITLES = {
     400: "Bad request",
@@ -27,6 +29,7 @@ TITLES = {
     422: "Invalid input",
     429: "Too many requests",
     500: "Something went wrong",
+    503: "Busy",
 }
 
 
@@ -124,8 +127,24 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
-async def on_unexpected(request: Request, _exc: Exception) -> Response:
+def _is_busy_database(exc: Exception) -> bool:
+    """SQLite gave up waiting for another writer (busy_timeout): the request can simply be
+    tried again, so it is a 503 with Retry-After, not an error in Tandem."""
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+async def on_unexpected(request: Request, exc: Exception) -> Response:
     request_id = getattr(request.state, "request_id", "-")
+    if _is_busy_database(exc):
+        log.warning(
+            "database busy", extra={"request_id": request_id, "path": request.url.path}
+        )
+        return problem(
+            request,
+            503,
+            "The database is busy with another change. Try again in a few seconds.",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+        )
     log.exception(
         "unhandled error", extra={"request_id": request_id, "path": request.url.path}
     )

@@ -24,6 +24,9 @@ def test_replies_and_mentions_arrive_as_interactions_and_the_cursor_returns_only
 ):
     alice, bob = make_member("alice"), make_member("bob")
     post = connector.publish(alice.account, outbound("What do you think?"))
+    # The AppView notifies a reply's ancestors that it has indexed: a reply indexed before its
+    # parent (possible when the indexer runs repos in parallel) would notify nobody.
+    eventually(lambda: connector.post_metrics(alice.account, [post.platform_post_id]))
     reply = connector.reply(bob.account, post.platform_post_id, "I like it")
     mention = connector.publish(bob.account, outbound(f"Hello @{alice.handle}!"))
 

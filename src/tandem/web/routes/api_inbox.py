@@ -24,6 +24,7 @@ router = APIRouter(prefix="/api/v1/workspaces/{ws}/inbox", tags=["inbox"])
 class ItemPage:
     items: list[Item]
     total: int
+    total_exact: bool  # False: at least `total` items match (the count stops at 10,000)
     limit: int
     offset: int
 
@@ -92,11 +93,9 @@ def list_items(
         offset=offset,
     )
     ws = member.workspace.id
+    count = queries.count_items(session, ws, query)
     return ItemPage(
-        queries.find_items(session, ws, query),
-        queries.count_items(session, ws, query),
-        limit,
-        offset,
+        queries.find_items(session, ws, query), count.value, count.exact, limit, offset
     )
 
 

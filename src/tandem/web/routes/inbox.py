@@ -168,7 +168,7 @@ def inbox_data(
         "sla": {i.id: sla_state(i, targets, now) for i in items},
         "total": total,
         "page": max(1, page_number),
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "pages": max(1, -(-total.value // PAGE_SIZE)),
         "counts": queries.status_counts(session, ws.id),
         "filters": filters,
         "accounts": accounts,
