@@ -18,8 +18,8 @@ install: $(STAMP)
 demo: install  ## a complete demo workspace on http://127.0.0.1:8000
 	$(VENV)/bin/tandem demo
 
-test: install  ## the whole suite (SQLite always; PostgreSQL and Chromium when present)
-	$(PY) -m pytest
+test: install  ## the whole suite on every core (SQLite always; PostgreSQL and Chromium when present)
+	$(PY) -m pytest -n auto
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -1,9 +1,9 @@
 """Done-when of Publish: worker processes SIGKILLed at random while publishing 1,000 posts to a
 Sandbox that injects 5xx, 429s and timeouts-after-publishing. Every post ends published exactly
 once (checked on the Sandbox) or failed with a reason; none is lost, none is duplicated.
-Only a worker that has been up for MIN_LIFE seconds is killed, so that the kills hit workers that
-are publishing, not ones still importing on a loaded machine. Bounded: it fails rather than hangs
-when nothing reaches a final state for STALL seconds, or after DEADLINE seconds in all."""
+Each kill hits a worker that holds a post it is publishing (the publication's lease names the
+worker's process), never one still starting up on a loaded machine. Bounded: it fails rather than
+hangs when no post reaches a final state for STALL seconds, or after DEADLINE seconds in all."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from tandem.publish.store import SocialAccountRow
 POSTS = 1000
 ACCOUNTS = 10
 WORKERS = 3
-MIN_LIFE = 3.0
 STALL = 90.0
 DEADLINE = 600.0
 FAULTS = (
@@ -88,6 +87,17 @@ def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def _publishing_pids(db) -> set[int]:
+    """Processes holding a publication right now (locked_by is host:pid:thread)."""
+    with db.session() as s:
+        owners = s.scalars(
+            select(PublicationRow.locked_by).where(
+                PublicationRow.state == PublicationState.PUBLISHING
+            )
+        ).all()
+    return {int(o.split(":")[1]) for o in owners if o and o.count(":") >= 2}
+
+
 def _states(db) -> dict[str, int]:
     with db.session() as s:
         rows = s.execute(
@@ -118,12 +128,11 @@ def test_killed_workers_publish_every_post_exactly_once(
     log = tmp_path / "workers.log"
     rng = random.Random(2026)
     workers = [_worker(env, log) for _ in range(WORKERS)]
-    born = [time.monotonic()] * WORKERS
     kills, started = 0, time.monotonic()
     done, progressed = 0, started
     try:
         while True:
-            time.sleep(rng.uniform(0.5, 2.0))
+            time.sleep(rng.uniform(1.5, 4.0))
             now = time.monotonic()
             states = _states(db)
             finished = sum(states.get(s, 0) for s in TERMINAL)
@@ -137,16 +146,17 @@ def test_killed_workers_publish_every_post_exactly_once(
                     f"{now - progressed:.0f} s ago: {states}; "
                     f"log: {log.read_text()[-2000:]}"
                 )
-            victim = rng.randrange(WORKERS)
-            if now - born[victim] < MIN_LIFE:
+            busy = _publishing_pids(db)
+            candidates = [i for i, w in enumerate(workers) if w.pid in busy]
+            if not candidates:
                 continue
+            victim = rng.choice(candidates)
             workers[victim].send_signal(
                 signal.SIGKILL
             )  # no chance to finish the post in hand
             workers[victim].wait()
             kills += 1
             workers[victim] = _worker(env, log)
-            born[victim] = time.monotonic()
     finally:
         for w in workers:
             w.send_signal(signal.SIGKILL)

@@ -233,7 +233,9 @@ def test_without_the_platform_cap_threads_overlap_more(db, world):
     accounts = add_accounts(db, world, 6)
     for a in accounts:
         schedule(db, world, a, f"{a} only")
-    watching = Watching(FakePublisher(now=T0), delay=0.05)
+    # Each publish takes long enough (0.5 s) that the threads overlap even when claiming is
+    # slow on a loaded machine.
+    watching = Watching(FakePublisher(now=T0), delay=0.5)
     drain(db, world, watching, Budgets(), threads=6)
     assert watching.most_overall > 2
 

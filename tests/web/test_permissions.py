@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import weakref
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
@@ -36,15 +38,26 @@ def _url(route: APIRoute, slug: str) -> str:
     )
 
 
+_CSRF: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _csrf(client) -> str:
+    """The session's CSRF token, read once per client from a page that carries it."""
+    if client not in _CSRF:
+        page = client.get("/account", headers={"accept": "text/html"})
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+        _CSRF[client] = (
+            match.group(1) if match else client.cookies.get("tandem_csrf") or ""
+        )
+    return _CSRF[client]
+
+
 def _call(client, route: APIRoute, url: str):
     method = sorted(route.methods - {"HEAD"})[0]
     headers = {"accept": "application/json"}
     if method == "GET":
         return client.get(url, headers=headers, follow_redirects=False)
-    token = client.cookies.get("tandem_csrf") or ""
-    session_page = client.get("/account", headers={"accept": "text/html"})
-    match = re.search(r'name="csrf-token" content="([^"]+)"', session_page.text)
-    headers["x-csrf-token"] = match.group(1) if match else token
+    headers["x-csrf-token"] = _csrf(client)
     return client.request(method, url, headers=headers, json={}, follow_redirects=False)
 
 

@@ -13,6 +13,7 @@ from tandem.cli.base import (
     clock,
     console,
     fail,
+    id_column,
     open_database,
     settings,
     unit_of_work,
@@ -49,7 +50,7 @@ def list_accounts(
     """Every connected account with its health and token expiry (never the tokens)."""
     database = open_database(settings())
     table = Table(
-        "id",
+        id_column(),
         "workspace",
         "network",
         "handle",

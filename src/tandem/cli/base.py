@@ -9,6 +9,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Column
 from sqlalchemy.orm import Session
 
 from tandem.core import SystemClock, TandemError
@@ -26,6 +27,13 @@ app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 
 console = Console()
+
+
+def id_column() -> Column:
+    """Ids are copied from tables into other commands: never wrapped or cut, at any width."""
+    return Column("id", no_wrap=True, min_width=32)
+
+
 err_console = Console(stderr=True)
 clock = SystemClock()
 

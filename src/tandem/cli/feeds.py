@@ -14,6 +14,7 @@ from tandem.cli.base import (
     clock,
     console,
     fail,
+    id_column,
     open_database,
     settings,
     unit_of_work,
@@ -118,7 +119,7 @@ def list_feeds(
 ) -> None:
     """Every watched feed with its state and last error."""
     database = open_database(settings())
-    table = Table("id", "name", "mode", "active", "last checked (UTC)", "error")
+    table = Table(id_column(), "name", "mode", "active", "last checked (UTC)", "error")
     with unit_of_work(database) as session:
         for f in autopost.feeds_in(session, _workspace(session, workspace).id):
             checked = f"{f.last_polled_at:%Y-%m-%d %H:%M}" if f.last_polled_at else "-"

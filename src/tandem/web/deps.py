@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from tandem.accounts import Member, Permission, User, WebSession, allows, auth, store
 from tandem.core import Forbidden, NotFound, Unauthenticated
@@ -116,7 +117,7 @@ def public() -> Callable[..., Any]:
     async def dependency(
         request: Request, session: SessionDep, state: StateDep
     ) -> Identity | None:
-        identity = _identify(request, session, state)
+        identity = await run_in_threadpool(_identify, request, session, state)
         request.state.identity = identity
         if identity is None or identity.via_cookie:
             await _verify_csrf(
@@ -145,7 +146,10 @@ def public_beacon() -> Callable[..., Any]:
 
 
 async def _signed_in(request: Request, session: Session, state: AppState) -> Identity:
-    identity = _identify(request, session, state)
+    # A request's first statement begins its transaction, and on SQLite waits (up to
+    # busy_timeout) for the write lock: never on the event loop, which would stall every
+    # other request, including the one holding the lock.
+    identity = await run_in_threadpool(_identify, request, session, state)
     if identity is None:
         raise Unauthenticated("Sign in to continue.")
     request.state.identity = identity
@@ -163,6 +167,11 @@ def signed_in() -> Callable[..., Any]:
     return _mark(dependency, SIGNED_IN)
 
 
+def _member_of(session: Session, identity: Identity, slug: str) -> Member | None:
+    workspace = store.workspace_by_slug(session, slug)
+    return store.member_in(session, identity.user, workspace) if workspace else None
+
+
 def permit(permission: Permission) -> Callable[..., Any]:
     """The caller must be a member of the workspace `ws` (path) with a role that allows this."""
 
@@ -170,10 +179,7 @@ def permit(permission: Permission) -> Callable[..., Any]:
         request: Request, ws: str, session: SessionDep, state: StateDep
     ) -> Member:
         identity = await _signed_in(request, session, state)
-        workspace = store.workspace_by_slug(session, ws)
-        member = (
-            store.member_in(session, identity.user, workspace) if workspace else None
-        )
+        member = await run_in_threadpool(_member_of, session, identity, ws)
         if member is None:
             # Same answer for "no such workspace" and "not yours": existence is not revealed.
             raise NotFound("No such workspace, or you are not a member of it.")
