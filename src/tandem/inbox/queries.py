@@ -21,7 +21,9 @@ from tandem.inbox.store import InboxItemRow, to_item
 
 SORTS = ("priority", "newest", "oldest")
 MAX_LIMIT = 200
-COUNT_CAP = 10_000  # beyond this a queue says "10,000+": counting 100k rows costs a second
+COUNT_CAP = (
+    10_000  # beyond this a queue says "10,000+": counting 100k rows costs a second
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Count:
     @property
     def label(self) -> str:
         return f"{self.value:,}" if self.exact else f"{self.value:,}+"
+
+
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 
 
