@@ -373,3 +373,16 @@ def import_csv(
         now=now,
     )
     return result
+
+
+def display_label(label: str) -> str:
+    return label.removeprefix("topic:")
+
+
+def draft_text(trend: Trend) -> str:
+    """A starting point for a post about the trend, for the composer (people edit it)."""
+    tags = [t.key for t in trend.terms if t.key.startswith("#")][:3]
+    text = (
+        f"Everyone's talking about {display_label(trend.label)} right now. Our take: "
+    )
+    return text + (" " + " ".join(tags) if tags else "")
