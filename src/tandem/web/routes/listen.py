@@ -15,6 +15,7 @@ from tandem.accounts import ROLE_PERMISSIONS, Member, Permission
 from tandem.core import InvalidInput, TandemError
 from tandem.listen import TopicKind, Trend, actions, insights
 from tandem.listen import store as listen_store
+from tandem.listen.csv_import import MAX_BYTES
 from tandem.listen.records import SourceInput, SourceKind, TopicInput
 from tandem.plan import store as plan_store
 from tandem.publish import store as publish_store
@@ -279,7 +280,7 @@ async def import_csv(
     if upload is None or isinstance(upload, str):
         exc = InvalidInput("Choose a CSV file to import.", field="file")
         return _form_error(request, session, member, state.clock.now(), {}, exc)
-    data = await upload.read()
+    data = await upload.read(MAX_BYTES + 1)
     try:
         with session.begin_nested():
             result = actions.import_csv(
