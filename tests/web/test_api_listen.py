@@ -83,6 +83,9 @@ def test_topics_sources_import_and_insights(
     ).json()["mentions"]
     assert len(mentions) == 5 and all(topic["id"] in m["topic_ids"] for m in mentions)
     days = c.get(api(world, "/sentiment")).json()
+    detail = c.get(api(world, f"/topics/{topic['id']}")).json()
+    assert detail["topic"]["name"] == "Rival" and detail["voices"] and detail["posts"]
+    assert c.get(api(world, "/topics/nope")).status_code == 404
     all_topics = c.get(api(world, "/topics")).json()["topics"]
     assert set(days) == {t["id"] for t in all_topics} and len(all_topics) == 2
     assert all(d["mentions"] > 0 for d in days[topic["id"]])

@@ -131,6 +131,9 @@ def test_a_trend_is_noted_for_a_campaign(client_as, world: World, db: Database) 
         ("#rivalrecall", "answer with our safety story")
     ]
     assert "answer with our safety story" in marketer.get(trend_page).text
+    campaign_page = marketer.get(f"/w/{world.acme.slug}/plan/campaigns/{campaign.id}")
+    assert 'id="listen-notes"' in campaign_page.text
+    assert "answer with our safety story" in campaign_page.text
     r = form_post(
         marketer,
         trend_page,
@@ -161,3 +164,58 @@ def test_another_workspace_sees_none_of_it(
     ).json()
     assert beta["topics"] == [] and beta["trends"] == []
     assert outsider.get(page(world)).status_code in (403, 404)
+
+
+def test_a_topic_page_shows_top_voices_and_posts(
+    client_as, world: World, db: Database
+) -> None:
+    seed_history(db, world.acme.id, T0)
+    social = client_as(Role.SOCIAL_MANAGER)
+    add_topic(social, world, name="Rival", query="#rivalrecall", kind="competitor")
+    with db.session() as s:
+        (topic,) = listen_store.topics_in(s, world.acme.id)
+    r = social.get(page(world, f"/topics/{topic.id}"))
+    assert r.status_code == 200
+    data = social.get(
+        page(world, f"/topics/{topic.id}"), params={"format": "json"}
+    ).json()
+    voices = data["detail"]["voices"]
+    # 40 burst mentions by witness0..8: 0-3 wrote five each, the others four; among equals
+    # the widest reach first (witness3 wrote the last one, with 1,039 followers)
+    assert [(v["author"], v["mentions"]) for v in voices[:5]] == [
+        ("witness3", 5),
+        ("witness2", 5),
+        ("witness1", 5),
+        ("witness0", 5),
+        ("witness8", 4),
+    ]
+    assert sum(v["mentions"] for v in voices) == 40
+    posts = data["detail"]["posts"]
+    assert posts[0]["author_followers"] == 1039  # the widest reach first
+    assert "witness" in r.text and "data-top-posts" in r.text
+    other = client_as("owner@beta.test")
+    assert (
+        other.get(f"/w/{world.beta.slug}/listen/topics/{topic.id}").status_code == 404
+    )
+
+
+def test_a_csv_upload_from_the_page(client_as, world: World, db: Database) -> None:
+    from tests.web.conftest import csrf_of
+
+    social = client_as(Role.SOCIAL_MANAGER)
+    token = csrf_of(social.get(page(world)).text)
+    good = "date,text\n2026-11-02T08:00:00Z,acme rocks\n"
+    r = social.post(
+        page(world, "/import"),
+        data={"csrf_token": token},
+        files={"file": ("m.csv", good.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("notice=imported-1")
+    bad = "date,text\nlater,acme\n"
+    r = social.post(
+        page(world, "/import"),
+        data={"csrf_token": token},
+        files={"file": ("m.csv", bad.encode(), "text/csv")},
+    )
+    assert r.status_code == 422 and "Row 2, column “date”" in r.text

@@ -326,3 +326,30 @@ def trend_by_label(
         "(any more): trends are recomputed from the stored mentions.",
         field="label",
     )
+
+
+@dataclass(frozen=True)
+class TopicDetail:
+    topic: TrackedTopic
+    period: Period
+    days: list[DaySentiment]
+    voices: list[Voice]
+    posts: list[StoredMention]
+    recent: list[StoredMention]
+
+
+def topic_detail(
+    session: Session, workspace_id: str, topic_id: str, p: Period
+) -> TopicDetail:
+    """One topic's sentiment per day, top voices, top posts and latest mentions (404 when
+    the topic is not this workspace's)."""
+    topic = store.to_topic(store.topic_row(session, workspace_id, topic_id))
+    days = sentiment_by_day(session, workspace_id, p, topic_id=topic_id)
+    return TopicDetail(
+        topic=topic,
+        period=p,
+        days=days.get(topic_id, []),
+        voices=top_voices(session, workspace_id, topic_id, p),
+        posts=top_posts(session, workspace_id, topic_id, p),
+        recent=mentions(session, workspace_id, p, topic_id=topic_id, limit=20),
+    )

@@ -98,6 +98,21 @@ def create_topic(
     )
 
 
+@router.get(
+    "/topics/{topic_id}",
+    summary="A topic with its sentiment per day, top voices, top and latest posts",
+)
+def get_topic(
+    topic_id: str,
+    request: Request,
+    session: SessionDep,
+    state: StateDep,
+    member: Viewer,
+) -> insights.TopicDetail:
+    p = period_of(request, state.clock.now())
+    return insights.topic_detail(session, member.workspace.id, topic_id, p)
+
+
 @router.put("/topics/{topic_id}", summary="Change a topic (matches again)")
 def put_topic(
     topic_id: str, body: TopicIn, session: SessionDep, state: StateDep, member: Manager

@@ -222,6 +222,52 @@ async def add_topic(
     )
 
 
+def topic_plot(detail: insights.TopicDetail) -> plots.Plot:
+    x = [d.day.isoformat() for d in detail.days]
+    plot = plots.figure(
+        "listen-topic",
+        f"{detail.topic.name}: mentions and average sentiment per day",
+        [
+            plots.Trace("Mentions", x, [d.mentions for d in detail.days], "bar"),
+            plots.Trace(
+                "Sentiment",
+                x,
+                [d.sentiment for d in detail.days],
+                extra={"yaxis": "y2"},
+            ),
+        ],
+        y_title="mentions",
+    )
+    plot.figure["layout"]["yaxis2"] = {
+        "overlaying": "y",
+        "side": "right",
+        "range": [-1, 1],
+        "title": {"text": "sentiment"},
+    }
+    return plot
+
+
+@router.get("/w/{ws}/listen/topics/{topic_id}")
+def topic_page(
+    request: Request,
+    topic_id: str,
+    session: SessionDep,
+    state: StateDep,
+    member: Member = Depends(permit(VIEW)),
+) -> Response:
+    p = period_of(request, state.clock.now())
+    detail = insights.topic_detail(session, member.workspace.id, topic_id, p)
+    context = _context(
+        member,
+        detail=detail,
+        period={"start": p.start.date(), "end": (p.end - timedelta(seconds=1)).date()},
+        plots=[topic_plot(detail)],
+    )
+    return page(
+        request, "listen/topic.html", context, member=member, title=detail.topic.name
+    )
+
+
 @router.post("/w/{ws}/listen/topics/{topic_id}/delete")
 def delete_topic(
     topic_id: str,
