@@ -286,3 +286,28 @@ def test_a_csv_with_a_bad_row_imports_nothing_and_names_row_and_column(
             clock=world.clock,
         )
     assert missing.value.field == "file" and "date" in missing.value.message
+
+
+def test_a_post_stored_by_another_writer_meanwhile_is_skipped_not_an_error(
+    db: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = mention("acme in the news", 2, url="https://news.test/1")
+    put(db, world, [first])
+    # The race: the other writer's row was not there when this one looked for known keys.
+    real = listen_store.known_digests
+    calls: list[int] = []
+
+    def stale(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return set() if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(listen_store, "known_digests", stale)
+    result = put(
+        db, world, [first, mention("acme again", 1, url="https://news.test/2")]
+    )
+    assert calls == [1, 1] and (result.stored, result.duplicates) == (1, 1)
+    with db.session() as s:
+        assert (
+            s.scalar(select(func.count()).select_from(listen_store.ListenMentionRow))
+            == 2
+        )

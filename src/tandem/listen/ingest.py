@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tandem.core import new_id
@@ -53,7 +54,28 @@ def ingest(
     now: datetime,
     source_id: str | None = None,
 ) -> IngestResult:
-    """Store the mentions not seen before in this workspace (also within `mentions`)."""
+    """Store the mentions not seen before in this workspace (also within `mentions`).
+
+    Two writers storing the same post at once (a job and an import) meet at the unique key:
+    the loser's batch is rolled back to its savepoint and done again without that post."""
+    for attempt in (1, 2):
+        try:
+            with session.begin_nested():
+                return _ingest(session, workspace_id, mentions, source, now, source_id)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ingest(
+    session: Session,
+    workspace_id: str,
+    mentions: Sequence[MentionInput],
+    source: str,
+    now: datetime,
+    source_id: str | None,
+) -> IngestResult:
     keyed: dict[str, MentionInput] = {}
     for m in mentions:
         keyed.setdefault(store.key_digest(store.mention_key(m)), m)
