@@ -311,3 +311,13 @@ def test_a_post_stored_by_another_writer_meanwhile_is_skipped_not_an_error(
             s.scalar(select(func.count()).select_from(listen_store.ListenMentionRow))
             == 2
         )
+
+
+def test_a_nul_character_from_a_source_is_dropped_not_a_database_error(
+    db: Database, world: World
+) -> None:
+    result = put(db, world, [mention("acme\x00 rocks", 1, author="a\x00b")])
+    assert result.stored == 1
+    with db.session() as s:
+        (m,) = insights.mentions(s, world.acme.id, insights.period(None, None, now=T0))
+    assert (m.text, m.author) == ("acme rocks", "ab")

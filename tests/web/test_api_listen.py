@@ -138,3 +138,25 @@ def test_roles_and_tenancy(app, client_as, world: World) -> None:
     assert outsider.get(f"{beta}/topics").json()["topics"] == []
     assert outsider.delete(f"{beta}/topics/{topic['id']}").status_code == 404
     assert outsider.get(api(world, "/topics")).status_code in (403, 404)
+
+
+def test_odd_input_is_a_4xx_never_a_500(app, client_as, world: World) -> None:
+    c = api_client(app, client_as, Role.SOCIAL_MANAGER)
+    cases = [
+        ("post", "/topics", {"name": "N\x00ul", "query": "acme\x00"}, 201),
+        ("post", "/topics", {"name": "Long", "query": "a " * 600}, 422),
+        ("post", "/topics", {"name": "x" * 101, "query": "a"}, 422),
+        ("post", "/topics", {"name": "L", "query": "a", "languages": ["e n!"]}, 422),
+        ("post", "/sources", {"kind": "rss", "url": "https://x.test"}, 422),
+        ("post", "/sources", {"kind": "search", "account_id": "nope"}, 422),
+        ("get", "/trends?window_hours=0", None, 422),
+        ("get", "/mentions?start=2026-02-30", None, 422),
+        ("get", "/mentions?limit=100000", None, 422),
+        ("put", "/topics/nope", {"name": "a", "query": "a"}, 404),
+    ]
+    for method, path, body, status in cases:
+        r = getattr(c, method)(api(world, path), **({"json": body} if body else {}))
+        assert r.status_code == status, (path, body, r.text)
+    garbage = bytes(range(256)) * 40
+    r = c.post(api(world, "/import"), files={"file": ("x.csv", garbage, "text/csv")})
+    assert r.status_code == 422 and r.json()["field"] == "file"

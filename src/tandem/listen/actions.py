@@ -29,6 +29,7 @@ from tandem.publish import store as publish_store
 
 TOPICS_MAX = 50
 FILTERS_MAX = 20
+QUERY_MAX = 1000
 
 
 def parse_kind(value: str) -> TopicKind:
@@ -59,7 +60,18 @@ def _codes(values: tuple[str, ...], field: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def _no_nul(value: str) -> str:
+    return value.replace("\x00", "")  # PostgreSQL text cannot hold NUL
+
+
 def _clean_topic(data: TopicInput) -> Topic:
+    data = TopicInput(
+        _no_nul(data.name),
+        _no_nul(data.query),
+        data.kind,
+        tuple(_no_nul(v) for v in data.languages),
+        tuple(_no_nul(v) for v in data.platforms),
+    )
     name = " ".join(data.name.split())
     if not name:
         raise InvalidInput("Give the topic a name.", field="name")
@@ -71,6 +83,11 @@ def _clean_topic(data: TopicInput) -> Topic:
         raise InvalidInput(
             'Write a query: words, #hashtags or "phrases", joined with AND, OR, NOT '
             '(e.g. northpeak OR "north peak").',
+            field="query",
+        )
+    if len(data.query) > QUERY_MAX:
+        raise InvalidInput(
+            f"Keep the query under {QUERY_MAX} characters; split it into several topics.",
             field="query",
         )
     return Topic.parse(  # a bad query raises TopicQueryError (field "query")
@@ -209,6 +226,9 @@ def add_source(
     session: Session, *, actor: Member, data: SourceInput, clock: Clock
 ) -> Source:
     kind = parse_source_kind(data.kind)
+    data = SourceInput(
+        data.kind, _no_nul(data.name), _no_nul(data.url), data.account_id, data.active
+    )
     ws = actor.workspace.id
     existing = store.sources_in(session, ws)
     if kind is SourceKind.FEED:
@@ -310,7 +330,7 @@ def note_for_campaign(
 ) -> CampaignNote:
     """Attach a trend to a campaign. The caller has checked that the campaign is in the
     actor's workspace (campaigns belong to `plan`, above this capability)."""
-    text = note.strip()
+    text = _no_nul(note).strip()
     if len(text) > 2000:
         raise InvalidInput("Keep the note under 2,000 characters.", field="note")
     now = clock.now()

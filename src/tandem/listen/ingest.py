@@ -26,7 +26,12 @@ REMATCH_WINDOW = timedelta(weeks=5)  # what a new or edited topic looks back ove
 
 
 def _clip(value: str, size: int) -> str:
-    return value[:size]
+    return _text(value)[:size]
+
+
+def _text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL; exports and feeds sometimes do."""
+    return value.replace("\x00", "")
 
 
 def _language(found: str, triaged: str) -> str:
@@ -98,7 +103,7 @@ def _ingest(
             url=_clip(m.url, store.URL_MAX),
             author=_clip(m.author, store.AUTHOR_MAX),
             author_followers=m.author_followers,
-            text=m.text,
+            text=_text(m.text),
             language=language,
             sentiment=round(result.sentiment, 4),
             intent=result.intent.value,
