@@ -188,6 +188,19 @@ def test_a_search_source_keeps_only_what_matches_a_topic(
     assert again.stored == 0  # the same post is not stored twice
     (failed,) = collect(db, world, FakeSearcher([], fail=True))
     assert "rate limited" in failed.error
+
+    class Broken(FakeSearcher):
+        def search(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("connector bug")
+
+    with serve_feed() as feed:
+        feed.body = rss(
+            {"guid": "9", "title": "rival news", "link": "https://n.test/9"}
+        )
+        feed_id = add_source(db, world, kind="feed", url=feed.url)
+        results = {r.source_id: r for r in collect(db, world, Broken([]))}
+    assert "RuntimeError: connector bug" in results[source_id].error
+    assert results[feed_id].stored == 1  # the other source was still read
     with db.session() as s:
         assert listen_store.source_row(s, world.acme.id, source_id).collected == 1
 

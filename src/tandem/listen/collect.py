@@ -217,12 +217,17 @@ def collect_all(
         kinds = {sid: row.kind for sid, row in sources if row is not None}
     results = []
     for sid, kind in kinds.items():
-        if kind == SourceKind.FEED.value:
-            result = collect_feed(
-                database, sid, client=client, clock=clock, max_bytes=max_bytes
-            )
-        else:
-            result = collect_search(database, sid, searchers=searchers, clock=clock)
+        try:
+            if kind == SourceKind.FEED.value:
+                result = collect_feed(
+                    database, sid, client=client, clock=clock, max_bytes=max_bytes
+                )
+            else:
+                result = collect_search(database, sid, searchers=searchers, clock=clock)
+        except Exception as exc:  # one broken source must not stop the others
+            log.exception("listening source failed", extra={"source": sid})
+            error = f"Unexpected error ({type(exc).__name__}: {exc}); Tandem will try again."
+            result = _finish(database, sid, [], error=error, now=clock.now())
         if result.error:
             log.warning(
                 "listening source error", extra={"source": sid, "error": result.error}
