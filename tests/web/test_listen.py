@@ -131,6 +131,15 @@ def test_a_trend_is_noted_for_a_campaign(client_as, world: World, db: Database) 
         ("#rivalrecall", "answer with our safety story")
     ]
     assert "answer with our safety story" in marketer.get(trend_page).text
+    analyst = client_as(Role.ANALYST)
+    assert "/trend/note" not in analyst.get(trend_page).text
+    denied = form_post(
+        analyst,
+        trend_page,
+        page(world, "/trend/note"),
+        {"label": "#rivalrecall", "campaign_id": campaign.id},
+    )
+    assert denied.status_code == 403
     campaign_page = marketer.get(f"/w/{world.acme.slug}/plan/campaigns/{campaign.id}")
     assert 'id="listen-notes"' in campaign_page.text
     assert "answer with our safety story" in campaign_page.text

@@ -103,6 +103,7 @@ def _context(member: Member, **extra: Any) -> dict[str, Any]:
     return {
         "can_manage": Permission.LISTEN_MANAGE in permissions,
         "can_draft": Permission.CONTENT_EDIT in permissions,
+        "can_note": Permission.PLAN_MANAGE in permissions,
         "kinds": list(TopicKind),
         **extra,
     }
