@@ -228,3 +228,28 @@ def test_a_csv_upload_from_the_page(client_as, world: World, db: Database) -> No
         files={"file": ("m.csv", bad.encode(), "text/csv")},
     )
     assert r.status_code == 422 and "Row 2, column “date”" in r.text
+
+
+def test_sources_are_added_paused_resumed_and_removed_from_the_page(
+    client_as, world: World, db: Database
+) -> None:
+    social = client_as(Role.SOCIAL_MANAGER)
+    url = "https://news.test/feed.xml"
+    r = form_post(
+        social, page(world), page(world, "/sources"), {"kind": "feed", "url": url}
+    )
+    assert r.status_code == 303
+    r = form_post(
+        social, page(world), page(world, "/sources"), {"kind": "feed", "url": "nope"}
+    )
+    assert r.status_code == 422 and 'data-error-field="url"' in r.text
+    with db.session() as s:
+        (source,) = listen_store.sources_in(s, world.acme.id)
+    path = page(world, f"/sources/{source.id}/active")
+    assert form_post(social, page(world), path, {"active": "false"}).status_code == 303
+    assert "Resume" in social.get(page(world)).text
+    with db.session() as s:
+        assert listen_store.sources_in(s, world.acme.id)[0].active is False
+    form_post(social, page(world), page(world, f"/sources/{source.id}/delete"), {})
+    with db.session() as s:
+        assert listen_store.sources_in(s, world.acme.id) == []

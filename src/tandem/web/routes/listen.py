@@ -304,6 +304,24 @@ async def add_source(
     )
 
 
+@router.post("/w/{ws}/listen/sources/{source_id}/active")
+async def set_source_active(
+    request: Request,
+    source_id: str,
+    session: SessionDep,
+    state: StateDep,
+    member: Member = Depends(permit(Permission.LISTEN_MANAGE)),
+) -> Response:
+    form = await request.form()
+    active = form.get("active") in ("on", "true", "1")
+    actions.set_source_active(
+        session, actor=member, source_id=source_id, active=active, clock=state.clock
+    )
+    return RedirectResponse(
+        f"/w/{member.workspace.slug}/listen#sources", status_code=303
+    )
+
+
 @router.post("/w/{ws}/listen/sources/{source_id}/delete")
 def delete_source(
     source_id: str,
