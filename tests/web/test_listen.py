@@ -253,3 +253,21 @@ def test_sources_are_added_paused_resumed_and_removed_from_the_page(
     form_post(social, page(world), page(world, f"/sources/{source.id}/delete"), {})
     with db.session() as s:
         assert listen_store.sources_in(s, world.acme.id) == []
+
+
+def test_the_trend_chart_puts_each_hour_at_its_time(
+    client_as, world: World, db: Database
+) -> None:
+    seed_history(db, world.acme.id, T0)
+    data = (
+        client_as(Role.ANALYST)
+        .get(page(world, "/trend"), params={"label": "#rivalrecall", "format": "json"})
+        .json()
+    )
+    (series, *_) = data["plots"][0]["figure"]["data"]
+    assert series["name"] == "#rivalrecall"
+    assert series["x"][0] == "2026-11-01T09:00:00+00:00"  # T0 is 09:00: 24 h before
+    assert series["x"][-1] == "2026-11-02T08:00:00+00:00"
+    # the burst: 40 mentions every 7 minutes from 04:00 (five hours before T0)
+    counts = dict(zip(series["x"], series["y"], strict=True))
+    assert counts["2026-11-02T04:00:00+00:00"] == 9 and sum(series["y"]) == 40

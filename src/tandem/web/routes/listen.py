@@ -363,14 +363,26 @@ async def import_csv(
     )
 
 
-def hourly_plot(trend: Trend) -> plots.Plot:
+def hourly_plot(trend: Trend, now: datetime) -> plots.Plot:
+    """Each term's mentions per hour of the window; the window ends at `now` rounded up to
+    the hour, as detection counts it."""
+    end = now.replace(minute=0, second=0, microsecond=0)
+    if end < now:
+        end += timedelta(hours=1)
     traces = [
-        plots.Trace(t.key, list(range(-len(t.hourly), 0)), list(t.hourly))
+        plots.Trace(
+            t.key,
+            [
+                (end - timedelta(hours=len(t.hourly) - i)).isoformat()
+                for i in range(len(t.hourly))
+            ],
+            list(t.hourly),
+        )
         for t in trend.terms[:5]
     ]
     return plots.figure(
         "listen-trend-hourly",
-        "Mentions per hour in the window (0 = now)",
+        "Mentions per hour in the window (UTC, each point = the hour starting then)",
         traces,
         y_title="mentions",
     )
@@ -407,7 +419,7 @@ def trend_page(
             if n.trend_label == trend.label
         ],
         notice=request.query_params.get("notice", ""),
-        plots=[hourly_plot(trend)],
+        plots=[hourly_plot(trend, state.clock.now())],
     )
     return page(
         request, "listen/trend.html", context, member=member, title=context["label"]
