@@ -11,6 +11,8 @@ import tandem.inbox.saved
 import tandem.inbox.store
 import tandem.inbox.targets
 import tandem.links.store
+import tandem.listen.alerts
+import tandem.listen.store
 import tandem.measure.store
 import tandem.media.store
 import tandem.notify.inbox

@@ -51,6 +51,10 @@ def test_the_demo_builds_a_living_workspace_and_every_role_lands_on_its_home(tmp
         "draft",
     }
     assert owner.get("/api/v1/workspaces/demo-brand/posts").json()["total"] > 600
+    listen = owner.get("/w/demo-brand/listen", params={"format": "json"}).json()
+    shares = {t["name"]: t["mentions"] for t in listen["share_of_voice"]["topics"]}
+    assert shares["Northpeak"] > shares["Trailcraft"] > 0 and "Hiking" not in shares
+    assert len(listen["trends"]) >= 3, "the demo's planted bursts are found"
     assert (
         run_pending(
             Worker(database=database, settings=settings, clock=app.state.tandem.clock)

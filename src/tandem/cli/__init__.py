@@ -4,6 +4,7 @@ from tandem.cli import (  # noqa: F401  (registers commands)
     accounts,
     demo,
     feeds,
+    listen,
     ops,
     sandbox,
     serve,

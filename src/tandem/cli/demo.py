@@ -12,7 +12,7 @@ import typer
 import uvicorn
 from rich.table import Table
 
-from tandem.accounts import store
+from tandem.accounts import Role, store
 from tandem.cli.base import app, clock, console, fail
 from tandem.cli.serve import run_server
 from tandem.connectors.sandbox import server as sandbox_server
@@ -22,6 +22,7 @@ from tandem.core.logs import configure_logging
 from tandem.settings import Settings, write_secret_key
 from tandem.sim import generate_world, seed_demo
 from tandem.sim.conversations import message
+from tandem.sim.listening import seed_listen_demo
 from tandem.sim.plan import seed_plan_demo
 from tandem.sim.plans import seed_plans
 from tandem.storage import create_database, upgrade
@@ -83,6 +84,12 @@ def prepare_demo(
                 clock=clock,
                 base_url=base_url,
             )
+            owner_email = next(e for e, r in result.credentials if r is Role.OWNER)
+            owner_row = store.find_user_row_by_email(session, owner_email)
+            assert owner_row is not None  # seed_demo just created the owner
+            owner = store.member_in(session, store.to_user(owner_row), result.workspace)
+            assert owner is not None
+            seed_listen_demo(session, owner=owner, clock=clock, seed=seed)
             credentials = [(email, role.label) for email, role in result.credentials]
         else:
             credentials = [

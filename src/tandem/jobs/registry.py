@@ -12,6 +12,7 @@ from tandem.compose.autopost import POLL_FEEDS, poll_feeds
 from tandem.core import Clock
 from tandem.inbox.jobs import DETECT_CRISES, detect_crises
 from tandem.jobs.inbox import POLL_INBOXES, poll_inboxes_job
+from tandem.jobs.listen import LISTEN_COLLECT, collect_listening
 from tandem.jobs.publishing import (
     PUBLISH_DUE_POSTS,
     REFRESH_TOKENS,
@@ -63,4 +64,5 @@ HANDLERS: dict[str, Handler] = {
     DELIVER_WEBHOOK: deliver_webhook,
     DETECT_CRISES: detect_crises,
     POLL_INBOXES: poll_inboxes_job,
+    LISTEN_COLLECT: collect_listening,
 }

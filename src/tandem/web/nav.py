@@ -54,6 +54,13 @@ NAV: tuple[NavEntry, ...] = (
         "Every comment, mention and message in one queue",
     ),
     NavEntry(
+        "listen",
+        "Listen",
+        "/listen",
+        Permission.ANALYTICS_VIEW,
+        "Share of voice, sentiment and trends about the brand and its rivals",
+    ),
+    NavEntry(
         "measure",
         "Measure",
         "/measure",

@@ -18,6 +18,7 @@ from tandem.compose.store import BriefQuery, list_briefs
 from tandem.core import TandemError
 from tandem.links import LinkQuery
 from tandem.links import store as links_store
+from tandem.listen import store as listen_store
 from tandem.web.charts import Series, line_chart
 from tandem.web.deps import SessionDep, StateDep
 from tandem.web.render import page
@@ -205,6 +206,9 @@ def campaign_page(
         "chart": spend_chart(report),
         "form": form,
         "goals": plan.store.goals_in(session, member.workspace.id),
+        "listen_notes": listen_store.notes_in(
+            session, member.workspace.id, campaign_id=campaign_id
+        ),
         "notice": request.query_params.get("notice"),
         "error": None,
         "field": None,
