@@ -22,7 +22,7 @@ WITH stitched AS (
 ),
 ev AS (
     SELECT e.event_id, e.type, e.occurred_at, e.channel, e.url, e.value,
-           e.properties ->> 'name' AS name,
+           e.properties ->> 'name' AS name, e.properties AS props,
            COALESCE(s.contact_id, e.contact_id, e.visitor_id) AS person
     FROM events e
     LEFT JOIN stitched s ON s.visitor_id = e.visitor_id
