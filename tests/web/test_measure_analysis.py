@@ -181,3 +181,21 @@ def test_an_experiment_made_in_the_page_shows_its_verdict(client_as, world):
     bad = form_post(marketer, base, base, {"name": "Bad", "key": "bad",
                     "variants": "A:x, B:1", "metric": "conversion"})  # fmt: skip
     assert bad.status_code == 422 and "weight" in bad.text
+
+
+def test_measure_pages_of_another_workspace_are_not_found(client_as, world):
+    outsider = client_as(world.outsider.email)
+    for path in ["attribution", "paths", "funnels", "cohorts", "experiments"]:
+        response = outsider.get(f"/w/{world.acme.slug}/measure/{path}")
+        assert response.status_code == 404, path
+
+
+def test_an_analyst_sees_experiments_but_cannot_add_one(client_as, world):
+    analyst = client_as(Role.ANALYST)
+    base = f"/w/{world.acme.slug}/measure/experiments"
+    page = analyst.get(base)
+    assert page.status_code == 200 and "New experiment" not in page.text
+    refused = form_post(
+        analyst, base, base, {"name": "X", "key": "x", "variants": "A, B"}
+    )
+    assert refused.status_code == 403
