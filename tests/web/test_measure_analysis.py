@@ -199,3 +199,41 @@ def test_an_analyst_sees_experiments_but_cannot_add_one(client_as, world):
         analyst, base, base, {"name": "X", "key": "x", "variants": "A, B"}
     )
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "attribution?since=2026-02-30",
+        "attribution?until=%00",
+        "paths?limit=0",
+        "funnels?step=url:%25_!*&step=event:%27;drop",
+        "funnels?step=" + "x" * 2000 + "&step=pageview",
+        "cohorts?weeks=-1",
+        "cohorts?since=1900-01-01&until=1900-01-02",
+        "experiments/nope",
+        "experiments/nope?baseline=2",
+    ],
+)
+def test_odd_input_never_fails_the_server(events, marketer, world, query):
+    response = marketer.get(f"{_base(world)}/{query}")
+    assert response.status_code in (200, 404, 422), response.text
+
+
+def test_a_revenue_experiment_with_no_data_says_so(marketer, world, events):
+    made = marketer.post(
+        f"{_base(world)}/experiments",
+        json={
+            "key": "price",
+            "name": "Price",
+            "metric": "revenue",
+            "variants": [{"name": "A"}, {"name": "B"}],
+        },  # fmt: skip
+    ).json()
+    result = marketer.get(
+        f"{_base(world)}/experiments/{made['id']}", params={"baseline": 0.9, "mde": 0.5}
+    )
+    assert result.status_code == 422 and result.json()["field"] == "mde"
+    result = marketer.get(f"{_base(world)}/experiments/{made['id']}").json()
+    assert result["result"]["comparisons"][0]["outcome"] == "not_enough_data"
+    assert result["plan"] is None
