@@ -13,6 +13,7 @@ import tandem.inbox.targets
 import tandem.links.store
 import tandem.listen.alerts
 import tandem.listen.store
+import tandem.measure.experiments
 import tandem.measure.store
 import tandem.media.store
 import tandem.notify.inbox

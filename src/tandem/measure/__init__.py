@@ -1,11 +1,13 @@
 """First-party measurement: the collector, GA4 channel grouping, bot filtering, privacy
-modes, identity stitching, conversions (API and CSV) and journeys over the warehouse."""
+modes, identity stitching, conversions (API and CSV), and journeys, funnels and cohorts over the warehouse."""
 
 from tandem.measure import store
 from tandem.measure.bots import filter_reason
 from tandem.measure.channels import Channel, channel_group
+from tandem.measure.cohorts import Cohort, cohorts
 from tandem.measure.collect import Backpressure, collect
 from tandem.measure.conversions import record_conversions
+from tandem.measure.funnels import Step, StepResult, funnel, parse_steps
 from tandem.measure.imports import import_conversions
 from tandem.measure.jobs import ship_collected_events
 from tandem.measure.journeys import (
@@ -47,6 +49,7 @@ __all__ = [
     "Accepted",
     "Backpressure",
     "Channel",
+    "Cohort",
     "Conversion",
     "ConversionIn",
     "DuckDBRunner",
@@ -63,17 +66,22 @@ __all__ = [
     "Site",
     "SqlAlchemyRunner",
     "SqlRunner",
+    "Step",
+    "StepResult",
     "Touch",
     "Traffic",
     "channel_group",
+    "cohorts",
     "collect",
     "contact_id",
     "create_site",
     "filter_reason",
+    "funnel",
     "host_allowed",
     "import_conversions",
     "journeys",
     "parse_payload",
+    "parse_steps",
     "path_frame",
     "path_table",
     "record_conversions",

@@ -65,7 +65,7 @@ NAV: tuple[NavEntry, ...] = (
         "Measure",
         "/measure",
         Permission.ANALYTICS_VIEW,
-        "Social performance over time",
+        "Social performance, attribution, journeys, funnels, cohorts, experiments",
     ),
     NavEntry(
         "settings",

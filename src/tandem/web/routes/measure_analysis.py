@@ -1,0 +1,172 @@
+"""Measure pages: attribution model comparison, journeys, funnels, cohorts, experiments.
+
+Every page takes since/until/compare, has a JSON twin (?format=json) and a CSV export
+(?format=csv). The data builders are in web/measure_data.py and web/experiment_data.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tandem.accounts import Member, Permission
+from tandem.measure.experiments import (
+    create_experiment,
+    delete_experiment,
+    experiment_in,
+    experiments_of,
+)
+from tandem.web.deps import SessionDep, StateDep, permit
+from tandem.web.experiment_data import experiment_data, experiment_form, experiment_json
+from tandem.web.measure_data import (
+    attribution_data,
+    cohort_data,
+    funnel_data,
+    parse_range,
+    paths_data,
+    warehouse_runner,
+)
+from tandem.web.render import csv_response, page
+
+router = APIRouter(include_in_schema=False)
+View = Annotated[Member, Depends(permit(Permission.ANALYTICS_VIEW))]
+Manage = Annotated[Member, Depends(permit(Permission.MEASURE_MANAGE))]
+Since = Annotated[str | None, Query()]
+
+
+def _render(
+    request: Request, member: Member, template: str, data: dict[str, Any], title: str,
+    csv: tuple[str, list[str], list[list[Any]]],
+) -> Response:  # fmt: skip
+    if request.query_params.get("format") == "csv":
+        return csv_response(*csv)
+    return page(request, f"measure/{template}", data, member=member, title=title)
+
+
+def _span(member: Member, state: Any, since: str | None, until: str | None, compare: str | None) -> Any:  # fmt: skip
+    ws = member.workspace
+    return parse_range(since, until, compare, zone=ws.timezone, now=state.clock.now())
+
+
+@router.get("/w/{ws}/measure/attribution")
+def attribution_page(
+    request: Request, member: View, state: StateDep,
+    since: Since = None, until: Since = None, compare: Since = None,
+) -> Response:  # fmt: skip
+    span = _span(member, state, since, until, compare)
+    with warehouse_runner(state) as runner:
+        data = attribution_data(runner, member.workspace.id, span)
+    keys = [m["key"] for m in data["models"]]  # type: ignore[attr-defined]
+    rows = [[c["channel"], *(c["conversions"].get(k, 0.0) for k in keys),
+             *(c["value"].get(k, 0.0) for k in keys)] for c in data["channels"]]  # type: ignore[attr-defined]  # fmt: skip
+    header = [
+        "channel",
+        *(f"{k}_conversions" for k in keys),
+        *(f"{k}_value" for k in keys),
+    ]
+    return _render(request, member, "attribution.html", data, "Attribution",
+                   ("attribution.csv", header, rows))  # fmt: skip
+
+
+@router.get("/w/{ws}/measure/paths")
+def paths_page(
+    request: Request, member: View, state: StateDep,
+    since: Since = None, until: Since = None, compare: Since = None,
+) -> Response:  # fmt: skip
+    span = _span(member, state, since, until, compare)
+    with warehouse_runner(state) as runner:
+        data = paths_data(runner, member.workspace.id, span)
+    rows = [[p["path"], p["conversions"], p["value"], p["not_converted"]]
+            for p in data["paths"]]  # type: ignore[attr-defined]  # fmt: skip
+    return _render(request, member, "paths.html", data, "Journeys",
+                   ("paths.csv", ["path", "conversions", "value", "not_converted"], rows))  # fmt: skip
+
+
+@router.get("/w/{ws}/measure/funnels")
+def funnel_page(
+    request: Request, member: View, state: StateDep,
+    since: Since = None, until: Since = None, compare: Since = None,
+    step: Annotated[list[str] | None, Query()] = None,
+) -> Response:  # fmt: skip
+    span = _span(member, state, since, until, compare)
+    steps = [s for s in (step or []) if s.strip()]
+    data: dict[str, Any] = {"period": span.period, "comparison": span.comparison,
+                            "compare": span.compare, "step_texts": steps, "steps": []}  # fmt: skip
+    if steps:
+        with warehouse_runner(state) as runner:
+            data = funnel_data(runner, member.workspace.id, span, steps)
+    rows = [[s["step"], s["people"], s["of_first"], s["of_previous"], s["dropped"],
+             s["median_seconds"]] for s in data["steps"]]  # fmt: skip
+    header = ["step", "people", "of_first", "of_previous", "dropped", "median_seconds"]
+    return _render(request, member, "funnels.html", data, "Funnels",
+                   ("funnel.csv", header, rows))  # fmt: skip
+
+
+@router.get("/w/{ws}/measure/cohorts")
+def cohort_page(
+    request: Request, member: View, state: StateDep,
+    since: Since = None, until: Since = None, compare: Since = None,
+    weeks: Annotated[int, Query(ge=1, le=26)] = 8,
+) -> Response:  # fmt: skip
+    span = _span(member, state, since, until, compare)
+    with warehouse_runner(state) as runner:
+        data = cohort_data(runner, member.workspace.id, span, weeks)
+    rows = [[c["week"], c["channel"], c["people"], *c["active"], *c["revenue"]]
+            for c in data["cohorts"]]  # type: ignore[attr-defined]  # fmt: skip
+    header = ["week", "channel", "people", *(f"active_w{k}" for k in range(weeks)),
+              *(f"revenue_w{k}" for k in range(weeks))]  # fmt: skip
+    return _render(request, member, "cohorts.html", data, "Cohorts",
+                   ("cohorts.csv", header, rows))  # fmt: skip
+
+
+@router.get("/w/{ws}/measure/experiments")
+def experiments_page(request: Request, member: View, session: SessionDep) -> Response:
+    found = [experiment_json(e) for e in experiments_of(session, member.workspace.id)]
+    rows = [[e["key"], e["name"], e["metric"]] for e in found]
+    return _render(request, member, "experiments.html", {"experiments": found},
+                   "Experiments", ("experiments.csv", ["key", "name", "metric"], rows))  # fmt: skip
+
+
+@router.post("/w/{ws}/measure/experiments")
+async def experiment_create(
+    request: Request, member: Manage, session: SessionDep, state: StateDep
+) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    made = create_experiment(session, workspace_id=member.workspace.id,
+                             item=experiment_form(form), clock=state.clock)  # fmt: skip
+    return RedirectResponse(
+        f"/w/{member.workspace.slug}/measure/experiments/{made.id}", status_code=303
+    )
+
+
+@router.get("/w/{ws}/measure/experiments/{experiment_id}")
+def experiment_page(
+    request: Request, experiment_id: str, member: View, session: SessionDep,
+    state: StateDep, since: Since = None, until: Since = None, compare: Since = None,
+    baseline: Annotated[float | None, Query(gt=0, lt=1)] = None,
+    mde: Annotated[float, Query(gt=0, lt=10)] = 0.1,
+) -> Response:  # fmt: skip
+    experiment = experiment_in(session, member.workspace.id, experiment_id)
+    span = _span(member, state, since, until, compare)
+    with warehouse_runner(state) as runner:
+        data = experiment_data(runner, member.workspace.id, span, experiment,
+                               baseline=baseline, mde=mde)  # fmt: skip
+    rows = [[v["name"], v["visitors"], v["conversions"], v["rate"], v["revenue"]]
+            for v in data["result"]["variants"]]  # type: ignore[index]  # fmt: skip
+    return _render(request, member, "experiment.html", data, experiment.name,
+                   (f"experiment-{experiment.key}.csv",
+                    ["variant", "visitors", "conversions", "rate", "revenue"], rows))  # fmt: skip
+
+
+@router.post("/w/{ws}/measure/experiments/{experiment_id}/delete")
+def experiment_delete(
+    experiment_id: str, member: Manage, session: SessionDep
+) -> Response:
+    delete_experiment(
+        session, workspace_id=member.workspace.id, experiment_id=experiment_id
+    )
+    return RedirectResponse(
+        f"/w/{member.workspace.slug}/measure/experiments", status_code=303
+    )

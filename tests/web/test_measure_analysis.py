@@ -1,0 +1,239 @@
+"""Measure analysis pages and API over HTTP: attribution, paths, funnels, cohorts, experiments."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+
+import pytest
+
+from tandem.accounts import Role
+from tandem.storage.warehouse import Warehouse
+from tests.integration.test_collect_journeys import scenario
+from tests.web.conftest import api_client, form_post
+
+RANGE = {"since": "2026-10-23", "until": "2026-11-02", "compare": "previous"}
+
+
+@pytest.fixture
+def events(app, world, tmp_path):
+    """The journeys scenario (tests/integration) in this workspace's warehouse."""
+    mine = [
+        replace(
+            e,
+            workspace_id=world.acme.id
+            if e.workspace_id == "ws-acme"
+            else world.beta.id,
+        )
+        for e in scenario()
+    ]
+    with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
+        warehouse.append(mine)
+
+
+@pytest.fixture
+def marketer(app, client_as):
+    return api_client(app, client_as, Role.MARKETER)
+
+
+def _base(world, slug=None):
+    return f"/api/v1/workspaces/{slug or world.acme.slug}/measure"
+
+
+def test_the_attribution_api_credits_every_model(events, marketer, world):
+    response = marketer.get(f"{_base(world)}/attribution", params=RANGE)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["totals"]["conversions"] == 5
+    by = {c["channel"]: c for c in body["channels"]}
+    assert by["Organic Social"]["value"]["first_touch"] == pytest.approx(100.0)
+    assert by["Email"]["conversions"]["last_touch"] == pytest.approx(4.0)
+    assert {m["key"] for m in body["models"]} >= {"markov", "shapley", "time_decay"}
+    assert body["graph"]["figure"]["data"][0]["type"] == "bar"
+
+
+def test_another_workspace_sees_none_of_it(events, app, client_as, world):
+    beta = api_client(app, client_as, "owner@beta.test")
+    body = beta.get(f"{_base(world, world.beta.slug)}/attribution", params=RANGE).json()
+    # Only beta's own journey (Display, 999.0), none of acme's five conversions.
+    assert body["totals"]["conversions"] == 1 and body["totals"]["value"] == 999.0
+    assert [c["channel"] for c in body["channels"]] == ["Display"]
+
+
+def test_the_attribution_page_draws_the_models_and_exports_csv(
+    events, client_as, world
+):
+    analyst = client_as(Role.ANALYST)
+    page = analyst.get(f"/w/{world.acme.slug}/measure/attribution", params=RANGE)
+    assert page.status_code == 200
+    assert 'id="attribution-models"' in page.text and "Shapley" in page.text
+    exported = analyst.get(
+        f"/w/{world.acme.slug}/measure/attribution", params={**RANGE, "format": "csv"}
+    )
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    email = next(r for r in rows if r["channel"] == "Email")
+    assert float(email["last_touch_conversions"]) == pytest.approx(4.0)
+
+
+def test_paths_funnels_and_cohorts_answer(events, marketer, world):
+    paths = marketer.get(f"{_base(world)}/paths", params=RANGE).json()
+    assert paths["paths"][0] == {
+        "path": "Email", "conversions": 2, "value": 30.0, "not_converted": 0,
+        "conversion_rate": 1.0,
+    }  # fmt: skip
+    funnel = marketer.get(
+        f"{_base(world)}/funnels", params={**RANGE, "step": ["pageview", "conversion"]}
+    ).json()
+    assert [s["step"] for s in funnel["steps"]] == ["pageview", "conversion"]
+    assert funnel["steps"][0]["people"] >= funnel["steps"][1]["people"] > 0
+    cohorts = marketer.get(
+        f"{_base(world)}/cohorts", params={**RANGE, "weeks": 2}
+    ).json()
+    assert cohorts["cohorts"] and all(len(c["active"]) == 2 for c in cohorts["cohorts"])
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "field"),
+    [
+        ("attribution", {"since": "yesterday"}, 422, "since"),
+        ("attribution", {"since": "2026-11-02", "until": "2026-10-01"}, 422, "since"),
+        ("attribution", {"compare": "lastweek"}, 422, "compare"),
+        ("funnels", {"step": ["pageview", "visit:/x"]}, 422, "steps"),
+        ("funnels", {"step": ["pageview"]}, 422, "steps"),
+        ("cohorts", {"weeks": "99"}, 422, "weeks"),
+        ("paths", {"limit": "lots"}, 422, "limit"),
+    ],
+)
+def test_bad_input_is_a_problem_naming_the_field(
+    marketer, world, path, params, status, field
+):
+    response = marketer.get(f"{_base(world)}/{path}", params=params)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    named = {problem.get("field")} | {e["field"] for e in problem.get("errors", [])}
+    assert field in named
+
+
+def test_experiments_crud_and_results(marketer, app, client_as, world):
+    body = {
+        "key": "hero", "name": "Hero copy",
+        "variants": [{"name": "A", "weight": 1}, {"name": "B", "weight": 1}],
+        "counts": {"A": {"visitors": 1000, "conversions": 50},
+                   "B": {"visitors": 1000, "conversions": 80}},
+    }  # fmt: skip
+    made = marketer.post(f"{_base(world)}/experiments", json=body)
+    assert made.status_code == 201, made.text
+    exp_id = made.json()["id"]
+    again = marketer.post(f"{_base(world)}/experiments", json=body)
+    assert again.status_code == 409 and "key" in again.text
+    result = marketer.get(f"{_base(world)}/experiments/{exp_id}").json()
+    [vs_b] = result["result"]["comparisons"]
+    assert vs_b["outcome"] == "better"
+    assert vs_b["prob_beats_control"] > 0.99
+    assert result["plan"]["per_variant"] > 0
+    lopsided = {**body, "counts": {"A": {"visitors": 1000, "conversions": 50},
+                                   "B": {"visitors": 1200, "conversions": 80}}}  # fmt: skip
+    assert (
+        marketer.put(f"{_base(world)}/experiments/{exp_id}", json=lopsided).status_code
+        == 200
+    )
+    result = marketer.get(f"{_base(world)}/experiments/{exp_id}").json()
+    assert result["result"]["comparisons"][0]["headline"] == (
+        "Sample ratio mismatch: don't trust this"
+    )
+    analyst = api_client(app, client_as, Role.ANALYST)
+    assert analyst.get(f"{_base(world)}/experiments").status_code == 200
+    assert analyst.delete(f"{_base(world)}/experiments/{exp_id}").status_code == 403
+    beta = api_client(app, client_as, "owner@beta.test")
+    assert (
+        beta.get(f"{_base(world, world.beta.slug)}/experiments/{exp_id}").status_code
+        == 404
+    )
+    assert marketer.delete(f"{_base(world)}/experiments/{exp_id}").status_code == 204
+    assert marketer.get(f"{_base(world)}/experiments").json() == []
+
+
+def test_a_bad_experiment_names_the_field(marketer, world):
+    response = marketer.post(
+        f"{_base(world)}/experiments",
+        json={
+            "key": "Hero Copy",
+            "name": "x",
+            "variants": [{"name": "A"}, {"name": "B"}],
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "key"
+
+
+def test_an_experiment_made_in_the_page_shows_its_verdict(client_as, world):
+    marketer = client_as(Role.MARKETER)
+    base = f"/w/{world.acme.slug}/measure/experiments"
+    made = form_post(marketer, base, base, {"name": "Hero", "key": "hero",
+                     "variants": "A:50, B:50", "metric": "conversion"})  # fmt: skip
+    assert made.status_code == 303
+    page = marketer.get(made.headers["location"])
+    assert page.status_code == 200
+    assert "exp:hero" in page.text and "Not enough data yet" in page.text
+    bad = form_post(marketer, base, base, {"name": "Bad", "key": "bad",
+                    "variants": "A:x, B:1", "metric": "conversion"})  # fmt: skip
+    assert bad.status_code == 422 and "weight" in bad.text
+
+
+def test_measure_pages_of_another_workspace_are_not_found(client_as, world):
+    outsider = client_as(world.outsider.email)
+    for path in ["attribution", "paths", "funnels", "cohorts", "experiments"]:
+        response = outsider.get(f"/w/{world.acme.slug}/measure/{path}")
+        assert response.status_code == 404, path
+
+
+def test_an_analyst_sees_experiments_but_cannot_add_one(client_as, world):
+    analyst = client_as(Role.ANALYST)
+    base = f"/w/{world.acme.slug}/measure/experiments"
+    page = analyst.get(base)
+    assert page.status_code == 200 and "New experiment" not in page.text
+    refused = form_post(
+        analyst, base, base, {"name": "X", "key": "x", "variants": "A, B"}
+    )
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "attribution?since=2026-02-30",
+        "attribution?until=%00",
+        "paths?limit=0",
+        "funnels?step=url:%25_!*&step=event:%27;drop",
+        "funnels?step=" + "x" * 2000 + "&step=pageview",
+        "cohorts?weeks=-1",
+        "cohorts?since=1900-01-01&until=1900-01-02",
+        "experiments/nope",
+        "experiments/nope?baseline=2",
+    ],
+)
+def test_odd_input_never_fails_the_server(events, marketer, world, query):
+    response = marketer.get(f"{_base(world)}/{query}")
+    assert response.status_code in (200, 404, 422), response.text
+
+
+def test_a_revenue_experiment_with_no_data_says_so(marketer, world, events):
+    made = marketer.post(
+        f"{_base(world)}/experiments",
+        json={
+            "key": "price",
+            "name": "Price",
+            "metric": "revenue",
+            "variants": [{"name": "A"}, {"name": "B"}],
+        },  # fmt: skip
+    ).json()
+    result = marketer.get(
+        f"{_base(world)}/experiments/{made['id']}", params={"baseline": 0.9, "mde": 0.5}
+    )
+    assert result.status_code == 422 and result.json()["field"] == "mde"
+    result = marketer.get(f"{_base(world)}/experiments/{made['id']}").json()
+    assert result["result"]["comparisons"][0]["outcome"] == "not_enough_data"
+    assert result["plan"] is None
