@@ -24,6 +24,7 @@ from tandem.report.model import Report, Schedule
 
 log = logging.getLogger(__name__)
 SEND_DUE_REPORTS = "report.send_due"
+SEND_REPORT = "report.send"
 SEND_EVERY = timedelta(minutes=15)
 
 
