@@ -133,3 +133,44 @@ def test_an_approver_has_no_dashboard_and_beta_sees_none_of_acme(client_as, worl
     assert client_as("owner@beta.test").get(
         f"/w/{world.acme.slug}/dashboard"
     ).status_code in (403, 404)
+
+
+def test_the_marketer_sees_budget_guidance_that_follows_the_true_curves(
+    client_as, world, db
+):
+    from datetime import date
+
+    from tandem.accounts import store as accounts
+    from tandem.sim.media_mix import (
+        DEFAULT_CHANNELS,
+        seed_spend_history,
+        true_allocation,
+    )
+
+    with db.session() as s:
+        me = accounts.member_in(s, world.users[Role.MARKETER], world.acme)
+        seed_spend_history(s, actor=me, clock=world.clock, end=date(2026, 11, 1))
+    c = client_as(Role.MARKETER)
+    url = (
+        f"/w/{world.acme.slug}/dashboard?since=2026-07-05&until=2026-11-01&format=json"
+    )
+    data = c.get(url).json()
+    section = next(
+        s for s in data["sections"] if s["section"]["key"] == "budget_guidance"
+    )
+    rows = {r[0]: r for r in section["section"]["tables"][0]["rows"]}
+    current = {
+        "search_ads": rows["Search ads"][1],
+        "paid_social": rows["Paid social"][1],
+        "display": rows["Display"][1],
+    }
+    truth = true_allocation(DEFAULT_CHANNELS, current)
+    label = {
+        "search_ads": "Search ads",
+        "paid_social": "Paid social",
+        "display": "Display",
+    }
+    for channel, now in current.items():
+        assert (rows[label[channel]][2] > now) == (truth[channel] > now), channel
+    assert "Moving spend from" in section["section"]["summary"]
+    assert section["plots"][0]["figure"]["data"][1]["name"] == "Recommended"

@@ -11,6 +11,7 @@ from tandem import plan
 from tandem.accounts import Role
 from tandem.core import InvalidInput
 from tandem.core.periods import Period
+from tandem.report import budget as _budget  # noqa: F401  (registers its section)
 from tandem.report import marketing as _marketing  # noqa: F401  (registers its sections)
 from tandem.report import social as _social  # noqa: F401  (registers its sections)
 from tandem.report.posts import platforms_in
@@ -18,7 +19,7 @@ from tandem.report.section import SECTIONS, Context, Section
 
 VIEWS: dict[str, tuple[str, ...]] = {
     "social": ("social_performance", "social_breakdown", "best_time"),
-    "marketing": ("goals", "campaign_roi", "channel_mix"),
+    "marketing": ("goals", "campaign_roi", "channel_mix", "budget_guidance"),
 }
 VIEW_LABELS = {"social": "Social performance", "marketing": "Goals and ROI"}
 

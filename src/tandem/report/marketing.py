@@ -28,7 +28,7 @@ from tandem.report.section import (
 )
 
 
-def _lines(ctx: Context, period: Period) -> list[SpendLine]:
+def spend_lines(ctx: Context, period: Period) -> list[SpendLine]:
     campaign = ctx.filters.get("campaign") or None
     return plan.store.all_lines(
         ctx.session,
@@ -58,9 +58,9 @@ class CampaignRoi:
 
     def build(self, ctx: Context) -> Section:
         currency = plan.store.settings_of(ctx.session, ctx.workspace_id).currency
-        lines = _lines(ctx, ctx.period)
+        lines = spend_lines(ctx, ctx.period)
         now, missing = _kpis(ctx, lines)
-        before = _kpis(ctx, _lines(ctx, ctx.previous))[0] if ctx.previous else None
+        before = _kpis(ctx, spend_lines(ctx, ctx.previous))[0] if ctx.previous else None
         defs = plan.DEFINITIONS
 
         def figure(key: str, label: str, text: fmt.Formatter) -> Figure:
@@ -188,7 +188,7 @@ class ChannelMix:
 
     def build(self, ctx: Context) -> Section:
         currency = plan.store.settings_of(ctx.session, ctx.workspace_id).currency
-        lines = _lines(ctx, ctx.period)
+        lines = spend_lines(ctx, ctx.period)
         total, missing = _kpis(ctx, lines)
         groups: dict[plan.Channel, list[SpendLine]] = defaultdict(list)
         for line in lines:
