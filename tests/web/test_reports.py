@@ -12,6 +12,7 @@ def test_a_marketer_builds_a_branded_report_and_downloads_it(client_as, world):
     c = client_as(Role.MARKETER)
     base = f"/w/{world.acme.slug}/reports"
     token = csrf_of(c.get(base).text)
+    assert 'name="csrf_token" value=""' not in c.get(base).text  # every form carries it
     bad = c.post(
         base,
         data={
