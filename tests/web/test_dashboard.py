@@ -64,6 +64,10 @@ def test_the_social_manager_sees_engagement_rate_on_an_impressions_base(
     assert (
         heat["text"][monday][10] == "2.60% over 1 post(s)"
     )  # 2 Nov 2026 is a Monday: 26 / 1000
+    home = c.get(f"/w/{world.acme.slug}/").text
+    assert (
+        f'href="/w/{world.acme.slug}/dashboard?view=social" data-dashboard-link' in home
+    )
     html = c.get(f"/w/{world.acme.slug}/dashboard").text
     assert 'data-plot id="plot-best-time-heatmap"' in html
     assert "Engagement rate by platform" in html
