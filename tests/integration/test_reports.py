@@ -216,3 +216,37 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted():
 
     text = _csv([("=HYPERLINK(1)", "+12.5%", "-", "-3", "@x")]).decode("utf-8-sig")
     assert text.strip() == "'=HYPERLINK(1),+12.5%,-,-3,'@x"
+
+
+def test_a_queued_send_whose_recipients_were_removed_sends_nothing(
+    db: Database, world: World, tmp_path: Path, smtp_server
+):
+    settings = make_settings(
+        tmp_path,
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        smtp_security="none",
+    )
+    with db.session() as s:
+        me = member(s, world)
+        report = actions.create_report(s, actor=me, data=weekly(), clock=world.clock)
+        enqueue(
+            s,
+            delivery.SEND_REPORT,
+            {"workspace_id": world.acme.id, "report_id": report.id},
+            now=world.clock.now(),
+        )
+        actions.update_report(
+            s,
+            actor=me,
+            report_id=report.id,
+            data=weekly(schedule=Schedule.NONE, recipients=()),
+            clock=world.clock,
+        )
+    worker = Worker(database=db, settings=settings, clock=world.clock, publish=False)
+    assert run_pending(worker) == 1
+    with db.session() as s:
+        job = s.scalars(select(JobRow).where(JobRow.kind == delivery.SEND_REPORT)).one()
+        assert job.status == "done"
+        assert store.report_row(s, world.acme.id, report.id).next_send_at is None
+    assert smtp_server.inbox.messages == []

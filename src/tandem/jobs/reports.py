@@ -37,4 +37,6 @@ def send_report(ctx: JobContext, payload: dict[str, Any]) -> None:
         )
     except NotFound:
         return
+    if not report.recipients:  # removed after the send was queued: nothing to do
+        return
     send_now(ctx.session, report, sender=ctx.email, clock=ctx.clock)
