@@ -55,6 +55,20 @@ def test_the_demo_builds_a_living_workspace_and_every_role_lands_on_its_home(tmp
     shares = {t["name"]: t["mentions"] for t in listen["share_of_voice"]["topics"]}
     assert shares["Northpeak"] > shares["Trailcraft"] > 0 and "Hiking" not in shares
     assert len(listen["trends"]) >= 3, "the demo's planted bursts are found"
+    marketing = owner.get(
+        "/w/demo-brand/dashboard", params={"view": "marketing", "format": "json"}
+    ).json()
+    sections = {s["section"]["key"]: s["section"] for s in marketing["sections"]}
+    assert sections["campaign_roi"]["tables"][0]["rows"], "campaigns with spend"
+    assert sections["budget_guidance"]["tables"], sections["budget_guidance"]["summary"]
+    social = owner.get(
+        "/w/demo-brand/dashboard", params={"view": "social", "format": "json"}
+    ).json()
+    assert social["sections"][0]["section"]["figures"][0]["value"] > 20  # posts
+    reports = owner.get("/api/v1/workspaces/demo-brand/reports").json()["reports"]
+    assert [r["schedule"] for r in reports] == ["weekly"]
+    pdf = owner.get(f"/api/v1/workspaces/demo-brand/reports/{reports[0]['id']}/render")
+    assert pdf.content.startswith(b"%PDF")
     assert (
         run_pending(
             Worker(database=database, settings=settings, clock=app.state.tandem.clock)

@@ -6,6 +6,7 @@ from tandem.cli import (  # noqa: F401  (registers commands)
     feeds,
     listen,
     ops,
+    report,
     sandbox,
     serve,
     setup,

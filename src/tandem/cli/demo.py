@@ -25,6 +25,7 @@ from tandem.sim.conversations import message
 from tandem.sim.listening import seed_listen_demo
 from tandem.sim.plan import seed_plan_demo
 from tandem.sim.plans import seed_plans
+from tandem.sim.reports import seed_reports_demo
 from tandem.storage import create_database, upgrade
 
 DEMO_PASSWORD = "tandem-demo"
@@ -90,6 +91,7 @@ def prepare_demo(
             owner = store.member_in(session, store.to_user(owner_row), result.workspace)
             assert owner is not None
             seed_listen_demo(session, owner=owner, clock=clock, seed=seed)
+            seed_reports_demo(session, owner=owner, clock=clock, seed=seed)
             credentials = [(email, role.label) for email, role in result.credentials]
         else:
             credentials = [

@@ -27,7 +27,7 @@ def ensure_periodic(
 
 
 # Kinds the minute sweep keeps on the calendar (each job re-queues itself as it finishes).
-TICKED = ("poll_inboxes", "detect_crises", "listen.collect")
+TICKED = ("poll_inboxes", "detect_crises", "listen.collect", "report.send_due")
 
 
 def tick(session: Session, *, now: datetime) -> list[str]:

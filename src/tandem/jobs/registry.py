@@ -20,6 +20,12 @@ from tandem.jobs.publishing import (
     refresh_tokens,
 )
 from tandem.jobs.queues import plan_queues_job
+from tandem.jobs.reports import (
+    SEND_DUE_REPORTS,
+    SEND_REPORT,
+    send_due_reports,
+    send_report,
+)
 from tandem.jobs.webhooks import DELIVER_WEBHOOK, deliver_webhook
 from tandem.links import SHIP_LINK_CLICKS, ship_link_clicks
 from tandem.measure import SHIP_COLLECTED_EVENTS, ship_collected_events
@@ -65,4 +71,6 @@ HANDLERS: dict[str, Handler] = {
     DETECT_CRISES: detect_crises,
     POLL_INBOXES: poll_inboxes_job,
     LISTEN_COLLECT: collect_listening,
+    SEND_DUE_REPORTS: send_due_reports,
+    SEND_REPORT: send_report,
 }

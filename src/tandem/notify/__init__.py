@@ -10,6 +10,7 @@ from tandem.notify.inbox import (
 )
 from tandem.notify.mail import (
     SEND_EMAIL,
+    Attachment,
     EmailMessage,
     EmailNotConfigured,
     EmailSender,
@@ -20,6 +21,7 @@ from tandem.notify.mail import (
 )
 
 __all__ = [
+    "Attachment",
     "SEND_EMAIL",
     "EmailMessage",
     "EmailNotConfigured",

@@ -21,10 +21,28 @@ SEND_EMAIL = "send_email"
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class EmailMessage:
     to: str
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+def _mime(message: EmailMessage) -> MimeMessage:
+    mime = MimeMessage()
+    mime["To"], mime["Subject"] = message.to, message.subject
+    mime.set_content(message.body)
+    for a in message.attachments:
+        main, _, sub = a.content_type.partition("/")
+        mime.add_attachment(a.data, maintype=main, subtype=sub, filename=a.filename)
+    return mime
 
 
 class EmailSender(Protocol):
@@ -46,12 +64,9 @@ class SmtpSender:
             raise EmailNotConfigured(
                 "Email is not configured: set TANDEM_SMTP_HOST (see docs/configuration.md)."
             )
-        mime = MimeMessage()
+        mime = _mime(message)
         mime["From"] = s.mail_from
-        mime["To"] = message.to
-        mime["Subject"] = message.subject
         mime["Message-ID"] = make_msgid(domain="tandem.local")
-        mime.set_content(message.body)
         smtp_class = smtplib.SMTP_SSL if s.smtp_security == "tls" else smtplib.SMTP
         with smtp_class(s.smtp_host, s.smtp_port, timeout=self.timeout) as smtp:
             if s.smtp_security == "starttls":
@@ -69,9 +84,7 @@ class OutboxSender:
 
     def send(self, message: EmailMessage) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        mime = MimeMessage()
-        mime["To"], mime["Subject"] = message.to, message.subject
-        mime.set_content(message.body)
+        mime = _mime(message)
         path = (
             self.directory
             / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"

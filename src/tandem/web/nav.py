@@ -68,6 +68,13 @@ NAV: tuple[NavEntry, ...] = (
         "Social performance, attribution, journeys, funnels, cohorts, experiments",
     ),
     NavEntry(
+        "dashboard",
+        "Dashboard",
+        "/dashboard",
+        Permission.ANALYTICS_VIEW,
+        "Social performance, goals, campaign ROI and channel mix; reports built from them",
+    ),
+    NavEntry(
         "settings",
         "Settings",
         "/settings",

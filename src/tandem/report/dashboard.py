@@ -1,0 +1,84 @@
+"""Role dashboards: which sections each view shows, and the filters they accept."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from tandem import plan
+from tandem.accounts import Role
+from tandem.core import InvalidInput
+from tandem.core.periods import Period
+from tandem.report import budget as _budget  # noqa: F401  (registers its section)
+from tandem.report import marketing as _marketing  # noqa: F401  (registers its sections)
+from tandem.report import social as _social  # noqa: F401  (registers its sections)
+from tandem.report.posts import platforms_in
+from tandem.report.section import SECTIONS, Context, Section
+
+VIEWS: dict[str, tuple[str, ...]] = {
+    "social": ("social_performance", "social_breakdown", "best_time"),
+    "marketing": ("goals", "campaign_roi", "channel_mix", "budget_guidance"),
+}
+VIEW_LABELS = {"social": "Social performance", "marketing": "Goals and ROI"}
+
+
+def default_view(role: Role) -> str:
+    return "marketing" if role in (Role.MARKETER, Role.ANALYST) else "social"
+
+
+def parse_view(value: str | None, role: Role) -> str:
+    view = value or default_view(role)
+    if view not in VIEWS:
+        raise InvalidInput(
+            f"view must be one of {', '.join(VIEWS)}, not {view!r}.", field="view"
+        )
+    return view
+
+
+def check_filters(
+    session: Session, workspace_id: str, filters: Mapping[str, str]
+) -> dict[str, str]:
+    """Only filters that name something in this workspace; the field is named otherwise."""
+    clean: dict[str, str] = {}
+    campaign = filters.get("campaign") or ""
+    if campaign:
+        ids = {c.id for c in plan.store.campaigns_in(session, workspace_id)}
+        if campaign not in ids:
+            raise InvalidInput(
+                "campaign: no such campaign in this workspace; choose one from the list.",
+                field="campaign",
+            )
+        clean["campaign"] = campaign
+    platform = filters.get("platform") or ""
+    if platform:
+        known = platforms_in(session, workspace_id)
+        if platform not in known:
+            raise InvalidInput(
+                f"platform must be one of {', '.join(known) or 'your connected platforms'},"
+                f" not {platform!r}.",
+                field="platform",
+            )
+        clean["platform"] = platform
+    return clean
+
+
+def build_sections(
+    session: Session,
+    workspace_id: str,
+    keys: tuple[str, ...],
+    *,
+    period: Period,
+    previous: Period | None,
+    today: date,
+    filters: Mapping[str, str],
+) -> list[Section]:
+    ctx = Context(session, workspace_id, period, previous, today, dict(filters))
+    unknown = [k for k in keys if k not in SECTIONS]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}.",
+            field="sections",
+        )
+    return [SECTIONS[k].build(ctx) for k in keys]
