@@ -19,13 +19,13 @@ from tandem.connectors.sandbox import server as sandbox_server
 from tandem.connectors.sandbox.faults import FaultConfig, Faults
 from tandem.connectors.sandbox.store import SandboxStore
 from tandem.core.logs import configure_logging
+from tandem.report.demo import seed_reports_demo
 from tandem.settings import Settings, write_secret_key
 from tandem.sim import generate_world, seed_demo
 from tandem.sim.conversations import message
 from tandem.sim.listening import seed_listen_demo
 from tandem.sim.plan import seed_plan_demo
 from tandem.sim.plans import seed_plans
-from tandem.sim.reports import seed_reports_demo
 from tandem.storage import create_database, upgrade
 
 DEMO_PASSWORD = "tandem-demo"
