@@ -80,15 +80,17 @@ def test_a_comment_arrives_live_is_answered_with_a_saved_reply_and_closed(
     assert page.locator("#live").is_visible()
     page.screenshot(path=str(tmp_path / "arrived.png"), full_page=True)
 
-    live.locator("a").click()
-    page.wait_for_load_state("networkidle")
+    # The inbox page keeps a server-sent-events stream open, so the network is never idle:
+    # each step waits for its own navigation instead.
+    with page.expect_navigation():
+        live.locator("a").click()
     assert QUESTION in page.locator(".thread").inner_text()
 
     # Assign it to myself.
     me = world.users[Role.SOCIAL_MANAGER]
     page.locator("#assign-to").select_option(me.id)
-    page.get_by_role("button", name="Assign", exact=True).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Assign", exact=True).click()
     assert page.locator("#assign-to").input_value() == me.id
 
     # The saved reply is suggested, filled in for this author, and sent once.
@@ -103,15 +105,15 @@ def test_a_comment_arrives_live_is_answered_with_a_saved_reply_and_closed(
     world.clock.current = datetime.now(
         UTC
     )  # the team answers after the comment came in
-    page.get_by_role("button", name="Send reply").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send reply").click()
     assert "Reply sent." in page.locator("[role=status]").first.inner_text()
     shown = httpx.get(post.url, timeout=5)
     assert "the rain jacket comes in blue and in green" in shown.text
 
     # Close it (the same as pressing e).
-    page.get_by_role("button", name="Close (e)").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Close (e)").click()
     page.goto(f"{live_server}/w/{ws}/inbox?status=closed")
     assert QUESTION in page.locator(".queue").inner_text()
 

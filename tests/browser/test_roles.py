@@ -9,8 +9,19 @@ from tests.support.world import PASSWORD, PERSONAS
 
 pytestmark = pytest.mark.browser
 
-ALL = ["Home", "Plan", "Create", "Review", "Publish", "Engage", "Measure", "Settings"]
-TEAM = ["Home", "Plan", "Create", "Publish", "Engage", "Measure", "Settings"]
+ALL = [
+    "Home",
+    "Plan",
+    "Create",
+    "Review",
+    "Publish",
+    "Engage",
+    "Listen",
+    "Measure",
+    "Dashboard",
+    "Settings",
+]
+TEAM = [n for n in ALL if n != "Review"]
 HOMES = {
     Role.OWNER: ("Acme: overview", ALL),
     Role.ADMIN: ("Acme: overview", ALL),

@@ -164,7 +164,9 @@ def test_without_the_account_cap_one_account_would_overlap(db, world):
     (account,) = add_accounts(db, world, 1)
     for i in range(6):
         schedule(db, world, account, f"post {i}", minutes=-i)
-    watching = Watching(FakePublisher(now=T0), delay=0.05)
+    watching = Watching(
+        FakePublisher(now=T0), delay=0.5
+    )  # long enough to overlap under load
     drain(db, world, watching, Budgets(account_in_flight=3), threads=4)
     assert watching.most_per_account[account] > 1
 

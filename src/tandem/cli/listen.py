@@ -17,6 +17,7 @@ from tandem.cli.base import (
     clock,
     console,
     fail,
+    id_column,
     open_database,
     settings,
     unit_of_work,
@@ -57,7 +58,7 @@ def _manager(session: Session, workspace: Workspace, email: str) -> Member:
 @listen_app.command("topics")
 def topics(workspace: str = WORKSPACE) -> None:
     """The tracked topics."""
-    table = Table("id", "name", "kind", "query", "filters")
+    table = Table(id_column(), "name", "kind", "query", "filters")
     with unit_of_work(open_database(settings())) as session:
         for t in listen_store.topics_in(session, _workspace(session, workspace).id):
             table.add_row(

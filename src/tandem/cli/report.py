@@ -16,6 +16,7 @@ from tandem.cli.base import (
     clock,
     console,
     fail,
+    id_column,
     open_database,
     settings,
     unit_of_work,
@@ -51,7 +52,9 @@ def _workspace_id(session: object, slug: str) -> str:
 @report_app.command("list")
 def list_reports(workspace: str = WORKSPACE) -> None:
     """The workspace's reports with their schedules."""
-    table = Table("id", "title", "sections", "schedule", "recipients", "next send")
+    table = Table(
+        id_column(), "title", "sections", "schedule", "recipients", "next send"
+    )
     with unit_of_work(open_database(settings())) as session:
         for r in report_store.reports_in(session, _workspace_id(session, workspace)):
             table.add_row(
