@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Column
 from sqlalchemy.orm import Session
 
+from tandem.accounts import Member, Permission, Workspace, allows, store
 from tandem.core import SystemClock, TandemError
 from tandem.settings import ConfigError, Settings, get_settings
 from tandem.storage import Database, create_database
@@ -62,3 +63,31 @@ def unit_of_work(database: Database) -> Iterator[Session]:
             yield session
     except TandemError as exc:
         fail(exc.message)
+
+
+def workspace_named(session: Session, slug: str) -> Workspace:
+    workspace = store.workspace_by_slug(session, slug)
+    if workspace is None:
+        fail(f"No workspace with the slug {slug!r}.")
+    return workspace
+
+
+def member_who_may(
+    session: Session,
+    workspace: Workspace,
+    email: str,
+    permission: Permission,
+    doing: str,
+) -> Member:
+    """The member acting (--as), refused unless their role allows `permission`."""
+    user_row = store.find_user_row_by_email(session, email)
+    member = (
+        store.member_in(session, store.to_user(user_row), workspace)
+        if user_row
+        else None
+    )
+    if member is None or not allows(member.role, permission):
+        fail(
+            f"{email} cannot {doing} in {workspace.slug}; name a member who can (--as)."
+        )
+    return member

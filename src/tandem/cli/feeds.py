@@ -8,16 +8,18 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from tandem.accounts import Member, Permission, Workspace, allows, store
+from tandem.accounts import Member, Permission, Workspace
 from tandem.cli.base import (
     app,
     clock,
     console,
     fail,
     id_column,
+    member_who_may,
     open_database,
     settings,
     unit_of_work,
+    workspace_named,
 )
 from tandem.compose import autopost
 from tandem.compose.autopost import DEFAULT_TEMPLATE, FeedInput
@@ -29,25 +31,10 @@ feeds_app = typer.Typer(
 app.add_typer(feeds_app, name="feeds")
 
 
-def _workspace(session: Session, slug: str) -> Workspace:
-    workspace = store.workspace_by_slug(session, slug)
-    if workspace is None:
-        fail(f"No workspace with the slug {slug!r}.")
-    return workspace
-
-
 def _member(session: Session, workspace: Workspace, email: str) -> Member:
-    user_row = store.find_user_row_by_email(session, email)
-    member = (
-        store.member_in(session, store.to_user(user_row), workspace)
-        if user_row
-        else None
+    return member_who_may(
+        session, workspace, email, Permission.CONTENT_EDIT, "create posts"
     )
-    if member is None or not allows(member.role, Permission.CONTENT_EDIT):
-        fail(
-            f"{email} cannot create posts in {workspace.slug}; name a member who can (--as)."
-        )
-    return member
 
 
 def _account_ids(
@@ -92,7 +79,7 @@ def add(
     """Watch a feed; new entries become drafts (or queued posts)."""
     database = open_database(settings())
     with unit_of_work(database) as session:
-        ws = _workspace(session, workspace)
+        ws = workspace_named(session, workspace)
         member = _member(session, ws, by)
         feed = autopost.add_feed(
             session,
@@ -121,7 +108,7 @@ def list_feeds(
     database = open_database(settings())
     table = Table(id_column(), "name", "mode", "active", "last checked (UTC)", "error")
     with unit_of_work(database) as session:
-        for f in autopost.feeds_in(session, _workspace(session, workspace).id):
+        for f in autopost.feeds_in(session, workspace_named(session, workspace).id):
             checked = f"{f.last_polled_at:%Y-%m-%d %H:%M}" if f.last_polled_at else "-"
             table.add_row(
                 f.id,

@@ -11,16 +11,18 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from tandem.accounts import Member, Permission, Workspace, allows, store
+from tandem.accounts import Member, Permission, Workspace
 from tandem.cli.base import (
     app,
     clock,
     console,
     fail,
     id_column,
+    member_who_may,
     open_database,
     settings,
     unit_of_work,
+    workspace_named,
 )
 from tandem.listen import actions, insights
 from tandem.listen import store as listen_store
@@ -34,25 +36,10 @@ app.add_typer(listen_app, name="listen")
 WORKSPACE = typer.Option(..., "--workspace", "-w", help="Workspace slug.")
 
 
-def _workspace(session: Session, slug: str) -> Workspace:
-    workspace = store.workspace_by_slug(session, slug)
-    if workspace is None:
-        fail(f"No workspace with the slug {slug!r}.")
-    return workspace
-
-
 def _manager(session: Session, workspace: Workspace, email: str) -> Member:
-    user_row = store.find_user_row_by_email(session, email)
-    member = (
-        store.member_in(session, store.to_user(user_row), workspace)
-        if user_row
-        else None
+    return member_who_may(
+        session, workspace, email, Permission.LISTEN_MANAGE, "manage listening"
     )
-    if member is None or not allows(member.role, Permission.LISTEN_MANAGE):
-        fail(
-            f"{email} cannot manage listening in {workspace.slug}; name a member who can (--as)."
-        )
-    return member
 
 
 @listen_app.command("topics")
@@ -60,7 +47,9 @@ def topics(workspace: str = WORKSPACE) -> None:
     """The tracked topics."""
     table = Table(id_column(), "name", "kind", "query", "filters")
     with unit_of_work(open_database(settings())) as session:
-        for t in listen_store.topics_in(session, _workspace(session, workspace).id):
+        for t in listen_store.topics_in(
+            session, workspace_named(session, workspace).id
+        ):
             table.add_row(
                 t.id,
                 escape(t.name),
@@ -89,7 +78,7 @@ def add_topic(
 ) -> None:
     """Track a topic; mentions already stored are matched against it."""
     with unit_of_work(open_database(settings())) as session:
-        ws = _workspace(session, workspace)
+        ws = workspace_named(session, workspace)
         topic = actions.add_topic(
             session,
             actor=_manager(session, ws, by),
@@ -115,7 +104,7 @@ def import_csv(
     if path.stat().st_size > MAX_BYTES:
         fail(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
     with unit_of_work(open_database(settings())) as session:
-        ws = _workspace(session, workspace)
+        ws = workspace_named(session, workspace)
         result = actions.import_csv(
             session,
             actor=_manager(session, ws, by),
@@ -141,7 +130,7 @@ def trends(
     with unit_of_work(open_database(settings())) as session:
         found = insights.trends(
             session,
-            _workspace(session, workspace).id,
+            workspace_named(session, workspace).id,
             now=clock.now(),
             window=timedelta(hours=hours),
             limit=limit,
