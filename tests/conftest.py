@@ -70,10 +70,23 @@ def postgres_migrated() -> Iterator[Database | None]:
     admin.dispose()
 
 
-def _truncate_all(database: Database) -> None:
-    tables = ", ".join(t.name for t in tandem.models.metadata.sorted_tables)
+def _empty_all(database: Database) -> None:
+    """Delete every row, children first, and restart the sequences.
+
+    DELETE, not TRUNCATE: a test leaves a handful of rows, and TRUNCATE of 70 tables gives
+    each one a new file on disk, about a second per test against a few tens of ms here.
+    """
+    tables = tandem.models.metadata.sorted_tables
+    statements = [f"DELETE FROM {t.name}" for t in reversed(tables)]
     with database.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        sequences = connection.execute(
+            text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                " WHERE sequence_schema = current_schema()"
+            )
+        ).scalars()
+        statements += [f"ALTER SEQUENCE {name} RESTART" for name in sequences]
+        connection.execute(text("; ".join(statements)))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -94,7 +107,7 @@ def db(
             "PostgreSQL tests need TANDEM_TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1/test)"
         )
         return
-    _truncate_all(pg)
+    _empty_all(pg)
     yield pg
 
 
