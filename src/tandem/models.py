@@ -24,7 +24,7 @@ import tandem.publish.evergreen
 import tandem.publish.idempotency
 import tandem.publish.ledger
 import tandem.publish.queue_slots
-import tandem.publish.recurring
+import tandem.publish.recurring_store
 import tandem.publish.store
 import tandem.report.store
 import tandem.storage.queue  # noqa: F401

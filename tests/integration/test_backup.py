@@ -31,8 +31,10 @@ from tandem.storage import (
     current_revision,
     head_revision,
 )
-from tandem.storage.backup import BackupError, backup, restore
+from tandem.storage.backup import backup
+from tandem.storage.backup_format import BackupError
 from tandem.storage.queue import enqueue
+from tandem.storage.restore import restore
 from tandem.storage.warehouse import EventType, Warehouse, WarehouseEvent
 from tests.support.world import T0, World, build_world
 

@@ -407,6 +407,7 @@ def test_a_second_401_after_a_refresh_fails_the_post_without_a_loop(db, world) -
     from tandem.publish import actions as pa
     from tandem.publish import worker as pw
     from tandem.publish.ledger import AttemptOutcome, PublicationState, attempts_of
+    from tandem.publish.policy import Policy
     from tandem.publish.scheduling import to_local
 
     fake = AlwaysExpired()
@@ -429,7 +430,7 @@ def test_a_second_401_after_a_refresh_fails_the_post_without_a_loop(db, world) -
         claim,
         publishers=lambda _p: fake,
         clock=world.clock,
-        policy=pw.Policy(credentials=ACCESS),
+        policy=Policy(credentials=ACCESS),
     )
     assert state is PublicationState.FAILED
     assert fake.refresh_calls == 1 and fake.published == []

@@ -15,7 +15,12 @@ from tandem.jobs.publishing import publish_next
 from tandem.publish import worker as pw
 from tandem.publish.budgets import Budgets, PlatformBudget, Window
 from tandem.publish.claims import Claim, claim_batch
-from tandem.publish.ledger import PublicationState, attempts_of, publication
+from tandem.publish.ledger import (
+    Publication,
+    PublicationState,
+    attempts_of,
+    publication,
+)
 from tandem.publish.ports import (
     AccountRef,
     ErrorKind,
@@ -73,7 +78,7 @@ def schedule(
     return p.id
 
 
-def state_of(db: Database, pid: str) -> pw.Publication:
+def state_of(db: Database, pid: str) -> Publication:
     with db.session() as s:
         return publication(s, pid)
 

@@ -10,12 +10,15 @@ from tandem.compose.store import BriefRow, VariantRow
 from tandem.core import FrozenClock, new_id
 from tandem.publish import actions as pa
 from tandem.publish import worker as pw
+from tandem.publish.attempt import begin_attempt, load_target
 from tandem.publish.ledger import (
     AttemptOutcome,
+    Publication,
     PublicationState,
     attempts_of,
     publication,
 )
+from tandem.publish.policy import Policy
 from tandem.publish.ports import ErrorKind
 from tandem.publish.scheduling import to_local
 from tandem.publish.store import SocialAccountRow
@@ -46,7 +49,7 @@ def run_due(
     fake: FakePublisher,
     clock: FrozenClock,
     name: str = "w1",
-    policy: pw.Policy | None = None,
+    policy: Policy | None = None,
 ) -> int:
     ran = 0
     while True:
@@ -60,7 +63,7 @@ def run_due(
         ran += 1
 
 
-def state_of(db: Database, pid: str) -> pw.Publication:
+def state_of(db: Database, pid: str) -> Publication:
     with db.session() as s:
         return publication(s, pid)
 
@@ -105,7 +108,7 @@ def test_retries_run_out_after_max_attempts(db, world):
     fake.fail_next(ErrorKind.RETRY, times=3)
     pid = schedule(db, world, "Hello")
     for _ in range(4):
-        run_due(db, fake, world.clock, policy=pw.Policy(max_attempts=3))
+        run_due(db, fake, world.clock, policy=Policy(max_attempts=3))
         world.clock.advance(hours=2)
     p = state_of(db, pid)
     assert p.state is S.FAILED and p.attempts == 3 and not fake.posts
@@ -173,8 +176,8 @@ def test_killed_worker_after_the_call_is_reconciled_not_resent(db, world):
     with db.session() as s:
         claim = pw.claim_due(s, worker="doomed", now=T0, lease=LEASE)
     assert claim is not None
-    target = pw._target(db, claim, pw.Policy())
-    assert target is not None and pw._begin_attempt(db, claim, T0) is not None
+    target = load_target(db, claim, Policy())
+    assert target is not None and begin_attempt(db, claim, T0) is not None
     fake.publish(target.account, target.post)  # ... then the process dies
     assert run_due(db, fake, world.clock, "w2") == 0  # still leased
     world.clock.advance(minutes=10)
@@ -190,7 +193,7 @@ def test_killed_worker_before_the_call_sends_once_after_reconciling(db, world):
     pid = schedule(db, world, "Hello")
     with db.session() as s:
         claim = pw.claim_due(s, worker="doomed", now=T0, lease=LEASE)
-    assert claim is not None and pw._begin_attempt(db, claim, T0) is not None
+    assert claim is not None and begin_attempt(db, claim, T0) is not None
     world.clock.advance(minutes=10)
     run_due(db, fake, world.clock, "w2")
     assert state_of(db, pid).state is S.PUBLISHED and len(fake.posts) == 1
@@ -276,7 +279,7 @@ def test_schedule_variant_uses_the_manual_time_in_the_workspace_zone(db, world):
 def test_many_publications_many_threads_each_published_once(db, world):
     fake = FakePublisher(now=T0, flaky=0.25, seed=42)
     ids = [schedule(db, world, f"Post number {i}") for i in range(200)]
-    policy = pw.Policy(max_attempts=30)
+    policy = Policy(max_attempts=30)
     for _ in range(30):
         threads = [
             threading.Thread(

@@ -17,11 +17,11 @@ from tandem.publish.recurring import (
     SeriesInput,
     create_series,
     edit_series,
-    materialise,
-    occurrences_of,
     repeat_publication,
     stop_series,
 )
+from tandem.publish.recurring_materialise import materialise
+from tandem.publish.recurring_store import occurrences_of
 from tandem.storage import Database
 from tandem.storage.queue import JobRow
 from tests.support.queues import outsider, owner, post_at

@@ -13,8 +13,8 @@ from tandem.jobs.publishing import publish_next
 from tandem.jobs.webhooks import secret_box_for
 from tandem.notify import endpoints as ep
 from tandem.notify.webhooks import WebhookDeliveryRow
-from tandem.publish import worker as pw
 from tandem.publish.ledger import publication
+from tandem.publish.policy import Policy
 from tandem.publish.ports import ErrorKind
 from tandem.settings import Settings
 from tandem.storage import Database
@@ -128,9 +128,9 @@ def test_a_post_found_by_reconciliation_is_announced_once(db, world, tmp_path):
     with webhook_receiver() as receiver:
         subscribe(db, world, settings, receiver.url)
         schedule(db, world, "Did it go out?")
-        publish_all(db, world, fake, policy=pw.Policy(settle=timedelta(0)))
+        publish_all(db, world, fake, policy=Policy(settle=timedelta(0)))
         world.clock.advance(hours=1)
-        publish_all(db, world, fake, policy=pw.Policy(settle=timedelta(0)))
+        publish_all(db, world, fake, policy=Policy(settle=timedelta(0)))
         run_pending(worker_for(db, world, settings))
     assert len(fake.posts) == 1
     assert [json.loads(r.body)["type"] for r in receiver.received] == [

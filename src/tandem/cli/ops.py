@@ -12,8 +12,10 @@ from rich.text import Text
 from tandem.cli.base import app, clock, console, fail, open_database, settings
 from tandem.core import TandemError
 from tandem.settings import get_settings
-from tandem.storage.backup import BackupManifest, backup, restore
+from tandem.storage.backup import backup
+from tandem.storage.backup_format import BackupManifest
 from tandem.storage.health import CheckResult, diagnose, safe_url
+from tandem.storage.restore import restore
 
 
 def _row_counts(manifest: BackupManifest) -> Table:

@@ -21,10 +21,9 @@ from tandem.jobs.periodic import ensure_periodic
 from tandem.jobs.publishing import credential_access
 from tandem.publish.credentials import load_credentials
 from tandem.publish.model import AccountHealth
-from tandem.publish.ports import AccountRef
+from tandem.publish.ports import AccountRef, PublisherFor
 from tandem.publish.refresh import CredentialAccess
 from tandem.publish.store import SocialAccountRow
-from tandem.publish.worker import PublisherFor
 from tandem.storage import Database
 
 if TYPE_CHECKING:  # the registry imports this module's handler: no runtime import back

@@ -21,9 +21,8 @@ from tandem.jobs.publishing import credential_access
 from tandem.listen import alerts
 from tandem.listen.collect import SearcherFor, collect_all
 from tandem.listen.ports import Searcher
-from tandem.publish.ports import AccountRef
+from tandem.publish.ports import AccountRef, PublisherFor
 from tandem.publish.store import SocialAccountRow
-from tandem.publish.worker import PublisherFor
 
 if TYPE_CHECKING:  # the registry imports this module's handler: no runtime import back
     from tandem.jobs.registry import JobContext

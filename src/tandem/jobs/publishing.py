@@ -24,22 +24,19 @@ from tandem.publish.alerts import alert_failure
 from tandem.publish.budgets import BudgetConfigError, Budgets, budgets_from
 from tandem.publish.claims import Claim, claim_batch
 from tandem.publish.ledger import PublicationState
+from tandem.publish.policy import Policy
 from tandem.publish.ports import (
     AccountRef,
     ErrorKind,
     OutboundPost,
     PublishedRef,
     Publisher,
+    PublisherFor,
     PublishError,
     RemotePost,
 )
 from tandem.publish.refresh import CredentialAccess, refresh_expiring
-from tandem.publish.worker import (
-    Policy,
-    PublisherFor,
-    run_publication,
-    sweep_overdue,
-)
+from tandem.publish.worker import run_publication, sweep_overdue
 from tandem.settings import ConfigError, Settings, read_secret_key
 from tandem.storage import Database
 from tandem.storage.queue import JobRow, JobStatus, enqueue

@@ -31,7 +31,7 @@ from tandem.links import SHIP_LINK_CLICKS, ship_link_clicks
 from tandem.measure import SHIP_COLLECTED_EVENTS, ship_collected_events
 from tandem.notify import SEND_EMAIL, EmailMessage, EmailSender
 from tandem.publish.planner import PLAN_QUEUES
-from tandem.publish.worker import PublisherFor
+from tandem.publish.ports import PublisherFor
 from tandem.settings import Settings
 from tandem.storage import Database
 

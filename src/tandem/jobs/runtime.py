@@ -26,7 +26,7 @@ from tandem.jobs.publishing import (
 )
 from tandem.jobs.registry import HANDLERS, Handler, JobContext, PermanentJobError
 from tandem.notify import EmailNotConfigured, EmailSender, sender_for
-from tandem.publish.worker import PublisherFor
+from tandem.publish.ports import PublisherFor
 from tandem.settings import Settings
 from tandem.storage import Database
 from tandem.storage.queue import Job, claim_next, fail, finish

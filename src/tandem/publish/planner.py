@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tandem.publish.evergreen import recycle
 from tandem.publish.queue_slots import PLAN_QUEUES, ensure_planned
-from tandem.publish.recurring import HORIZON_DAYS, materialise
+from tandem.publish.recurring_materialise import HORIZON_DAYS, materialise
 
 PLAN_EVERY = timedelta(hours=1)
 __all__ = ["PLAN_EVERY", "PLAN_QUEUES", "PlanResult", "ensure_planned", "plan_queues"]

@@ -7,7 +7,7 @@ Errors: a connector raises `PublishError` with `kind` saying what the worker sho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -90,6 +90,9 @@ class Publisher(Protocol):
     ) -> Sequence[RemotePost]: ...
 
     def delete(self, account: AccountRef, platform_post_id: str) -> None: ...
+
+
+PublisherFor = Callable[[str], Publisher]  # platform name -> its connector
 
 
 # --- metrics (pulled by connectors for Measure / social analytics) -----------------------

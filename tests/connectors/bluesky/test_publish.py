@@ -9,7 +9,7 @@ import pytest
 
 from tandem.connectors.bluesky import BlueskyConnector
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.connectors.bluesky.conftest import BOB, DID, NOW, TOKEN, created
 from tests.connectors.replay import Replay, json_of
 

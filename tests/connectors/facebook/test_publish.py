@@ -11,7 +11,7 @@ import pytest
 from tandem.connectors.facebook import FacebookConnector
 from tandem.publish.ledger import fingerprint
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.connectors.facebook.conftest import PAGE_ID, PAGE_TOKEN, POST_ID
 from tests.connectors.replay import Replay, form_of
 

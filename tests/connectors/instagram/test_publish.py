@@ -10,7 +10,7 @@ import pytest
 from tandem.connectors.instagram import InstagramConnector
 from tandem.publish.ledger import fingerprint
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.connectors.instagram.conftest import (
     CONTAINER,
     IG_ID,

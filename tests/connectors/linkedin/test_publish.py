@@ -9,7 +9,7 @@ import pytest
 from tandem.connectors.linkedin import LinkedInConnector
 from tandem.connectors.linkedin.text import escape, unescape
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.connectors.linkedin.conftest import NOW, PAGE, PERSON
 from tests.connectors.replay import Replay, json_of
 

@@ -13,7 +13,7 @@ from tandem.connectors.mastodon import MastodonConnector
 from tandem.connectors.registry import publisher_for
 from tandem.publish.ledger import fingerprint
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.connectors.mastodon.conftest import INSTANCE, OWN_ID, TOKEN, status_answer
 from tests.connectors.replay import Replay, json_of
 

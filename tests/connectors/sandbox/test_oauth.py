@@ -22,6 +22,7 @@ from tandem.publish.ledger import (
     attempts_of,
     publication,
 )
+from tandem.publish.policy import Policy
 from tandem.publish.ports import (
     AccountRef,
     ErrorKind,
@@ -189,7 +190,7 @@ def test_the_worker_refreshes_after_a_401_and_publishes_exactly_once(
             now=now,
         ).id
     sandbox.control("oauth", {"expire_access": "acme_oauth"})
-    policy = pw.Policy(credentials=CredentialAccess(KEYRING, "http://tandem.test"))
+    policy = Policy(credentials=CredentialAccess(KEYRING, "http://tandem.test"))
     with db.session() as s:
         claim = pw.claim_due(s, worker="w1", now=now, lease=timedelta(minutes=5))
     assert claim is not None

@@ -11,7 +11,7 @@ import pytest
 from tandem.connectors.threads import ThreadsConnector
 from tandem.publish.ledger import fingerprint
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.connectors.replay import Replay, form_of
 from tests.connectors.threads.conftest import (
     CONTAINER,

@@ -9,7 +9,7 @@ import pytest
 from tandem.connectors.x import XConnector
 from tandem.publish.ledger import fingerprint
 from tandem.publish.ports import AccountRef, ErrorKind, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.connectors.replay import Replay, json_of
 from tests.connectors.x.conftest import NOW
 

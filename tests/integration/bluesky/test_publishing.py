@@ -14,7 +14,7 @@ from PIL import Image
 from tandem.connectors.bluesky import BlueskyConnector
 from tandem.publish.ledger import fingerprint
 from tandem.publish.ports import ErrorKind, OAuthApp, OutboundPost, PublishError
-from tandem.publish.worker import find_remote
+from tandem.publish.reconcile import find_remote
 from tests.integration.bluesky.conftest import Network, get_record, record_exists
 
 

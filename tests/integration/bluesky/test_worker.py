@@ -12,6 +12,7 @@ from tandem.publish import actions as pa
 from tandem.publish import worker as pw
 from tandem.publish.ledger import PublicationState, publication
 from tandem.publish.ports import AccountRef, OutboundPost, PublishedRef, Publisher
+from tandem.publish.reconcile import find_remote
 from tandem.publish.scheduling import to_local
 from tandem.publish.store import SocialAccountRow
 from tests.integration.bluesky.conftest import get_record
@@ -97,5 +98,5 @@ def test_the_worker_publishes_a_bluesky_thread_once(
     }
     # Reconciliation after an unknown outcome finds exactly this post again.
     remote = publisher.recent_posts(alice.account, since=T0 - timedelta(days=1))
-    found = pw.find_remote(remote, account_id, done.parts, frozenset())
+    found = find_remote(remote, account_id, done.parts, frozenset())
     assert found is not None and found.platform_post_id == done.platform_post_id

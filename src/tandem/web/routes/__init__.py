@@ -8,6 +8,7 @@ from tandem.web.routes import (
     api_compose,
     api_conversions,
     api_inbox,
+    api_inbox_rules,
     api_listen,
     api_measure,
     api_people,
@@ -100,7 +101,7 @@ ROUTERS = (
     api_measure.router,
     calendar.api_router,
     webhooks.api_router,
-    inbox_rules.api_router,
+    api_inbox_rules.router,
     inbox_metrics.api_router,
     api_plan.router,
 )

@@ -13,12 +13,13 @@ from pydantic import BaseModel, Field, StringConstraints
 from tandem.accounts import Member, Permission
 from tandem.compose.publishing import queue_variant
 from tandem.core import InvalidInput
-from tandem.publish import besttime, evergreen, queue_slots, recurring
+from tandem.publish import besttime, evergreen, queue_slots, recurring, recurring_store
 from tandem.publish.besttime import Cell
 from tandem.publish.evergreen import EvergreenItem
 from tandem.publish.ledger import Publication
 from tandem.publish.queue_slots import QueuedPost, QueueSettings
-from tandem.publish.recurring import Occurrence, Series, SeriesInput
+from tandem.publish.recurring import SeriesInput
+from tandem.publish.recurring_store import Occurrence, Series
 from tandem.publish.scheduling import to_local
 from tandem.web.deps import SessionDep, StateDep, permit
 
@@ -233,7 +234,7 @@ def list_series(
     account_id: Annotated[str | None, Query(max_length=32)] = None,
     member: Member = Depends(permit(Permission.POSTS_VIEW)),
 ) -> list[Series]:
-    return recurring.series_in(session, member.workspace.id, account_id)
+    return recurring_store.series_in(session, member.workspace.id, account_id)
 
 
 @router.post("/recurring", status_code=201, summary="Repeat a post by a rule")
@@ -288,8 +289,8 @@ def get_series(
 ) -> SeriesDetail:
     ws = member.workspace.id
     return SeriesDetail(
-        recurring.get_series(session, ws, series_id),
-        recurring.occurrences_of(session, ws, series_id),
+        recurring_store.get_series(session, ws, series_id),
+        recurring_store.occurrences_of(session, ws, series_id),
     )
 
 

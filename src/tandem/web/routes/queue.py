@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from tandem.accounts import Member, Permission
 from tandem.compose.publishing import queue_variant, queueable_variants
 from tandem.core import InvalidInput
-from tandem.publish import besttime, evergreen, queue_slots, recurring
+from tandem.publish import besttime, evergreen, queue_slots, recurring, recurring_store
 from tandem.publish import store as posts
 from tandem.publish.queue_slots import QueuedPost
 from tandem.publish.scheduling import WEEKDAYS, Slot, to_local
@@ -114,7 +114,7 @@ def queue_page(
         "variants": queueable_variants(session, ws.id, account_id),
         "best": best,
         "best_summary": best.summary,
-        "series": recurring.series_in(session, ws.id, account_id),
+        "series": recurring_store.series_in(session, ws.id, account_id),
         "evergreen": evergreen.items_in(session, ws.id, account_id),
         "notice": dict(request.query_params),
         "weekdays": WEEKDAYS,
