@@ -12,21 +12,16 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-
 from tandem.core import Clock
 from tandem.publish.attempt import (
     Target,
     failed_values,
-    load_target,
     published_values,
-    rowcount,
     settle,
 )
 from tandem.publish.claims import Claim
 from tandem.publish.ledger import (
     AttemptOutcome,
-    PublicationRow,
     PublicationState,
     fingerprint,
     last_attempt,
@@ -38,7 +33,6 @@ from tandem.publish.ports import (
     ErrorKind,
     PublishedRef,
     Publisher,
-    PublisherFor,
     PublishError,
     RemotePost,
 )
@@ -123,40 +117,3 @@ def wait_unknown(
     values["next_attempt_at"] = now + timedelta(seconds=wait)
     done = settle(uow, claim, now=now, values=values)
     return S.OUTCOME_UNKNOWN if done else None
-
-
-def reconcile(
-    uow: UnitOfWork,
-    publication_id: str,
-    *,
-    publishers: PublisherFor,
-    clock: Clock,
-    worker: str,
-    lease: timedelta = timedelta(minutes=5),
-    policy: Policy | None = None,
-) -> PublicationState | None:
-    """Look for an unsettled publication on the platform now; never sends."""
-    policy, now = policy or Policy(), clock.now()
-    with uow.session() as s:
-        result = s.execute(
-            update(PublicationRow)
-            .where(
-                PublicationRow.id == publication_id,
-                PublicationRow.state.in_([S.OUTCOME_UNKNOWN, S.FAILED]),
-            )
-            .values(state=S.PUBLISHING, locked_by=worker, lease_until=now + lease)
-            .execution_options(synchronize_session=False)
-        )
-        if rowcount(result) != 1:
-            return None
-    claim = Claim(publication_id, worker, now + lease, True)
-    target = load_target(uow, claim, policy)
-    if target is None:
-        return None
-    publisher = publishers(target.account.platform)
-    settled = reconcile_claimed(uow, claim, publisher, target, clock, policy)
-    if settled is None:  # not there: the next run may send (policy.settle has passed)
-        values = {"state": S.OUTCOME_UNKNOWN, "next_attempt_at": now}
-        settle(uow, claim, now=now, values=values)
-        return S.OUTCOME_UNKNOWN
-    return None if settled is S.PUBLISHING else settled
