@@ -11,7 +11,7 @@ import pytest
 from tandem.accounts import Role
 from tandem.storage.warehouse import Warehouse
 from tests.integration.test_collect_journeys import scenario
-from tests.web.conftest import api_client, form_post
+from tests.web.conftest import api_client, csrf_of, form_post
 
 RANGE = {"since": "2026-10-23", "until": "2026-11-02", "compare": "previous"}
 
@@ -237,3 +237,114 @@ def test_a_revenue_experiment_with_no_data_says_so(marketer, world, events):
     result = marketer.get(f"{_base(world)}/experiments/{made['id']}").json()
     assert result["result"]["comparisons"][0]["outcome"] == "not_enough_data"
     assert result["plan"] is None
+
+
+SAVED = {
+    "name": "Buyers",
+    "steps": [{"match": "pageview"}, {"match": "conversion"}],
+    "window_days": 7,
+}
+
+
+def test_saved_funnels_over_the_api(events, marketer, app, client_as, world):
+    made = marketer.post(f"{_base(world)}/saved-funnels", json=SAVED)
+    assert made.status_code == 201, made.text
+    funnel_id = made.json()["id"]
+    assert made.json()["steps"] == [
+        {"match": "pageview", "value": ""}, {"match": "conversion", "value": ""},
+    ]  # fmt: skip
+    assert [
+        f["name"] for f in marketer.get(f"{_base(world)}/saved-funnels").json()
+    ] == ["Buyers"]
+    again = marketer.post(f"{_base(world)}/saved-funnels", json=SAVED)
+    assert again.status_code == 409 and again.json()["field"] == "name"
+    results = marketer.get(
+        f"{_base(world)}/saved-funnels/{funnel_id}/results", params=RANGE
+    ).json()
+    assert results["funnel"]["name"] == "Buyers" and results["window_days"] == 7
+    adhoc = marketer.get(
+        f"{_base(world)}/funnels", params={**RANGE, "step": ["pageview", "conversion"]}
+    ).json()
+    assert [s["people"] for s in results["steps"]] == [
+        s["people"] for s in adhoc["steps"]
+    ]
+    changed = marketer.put(
+        f"{_base(world)}/saved-funnels/{funnel_id}",
+        json={
+            **SAVED,
+            "name": "Renamed",
+            "steps": [*SAVED["steps"], {"match": "url", "value": "*/thanks*"}],
+        },  # fmt: skip
+    )
+    assert changed.status_code == 200 and len(changed.json()["steps"]) == 3
+    analyst = api_client(app, client_as, Role.ANALYST)
+    assert analyst.get(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 200
+    assert (
+        analyst.delete(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 403
+    )
+    beta = api_client(app, client_as, "owner@beta.test")
+    other = f"{_base(world, world.beta.slug)}/saved-funnels/{funnel_id}"
+    assert beta.get(other).status_code == 404
+    assert beta.get(f"{other}/results").status_code == 404
+    assert (
+        marketer.delete(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 204
+    )
+    assert marketer.get(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**SAVED, "steps": [{"match": "pageview"}, {"match": "conversion"},
+                             {"match": "visit", "value": "/x"}]}, "steps[2].match"),
+        ({**SAVED, "steps": [{"match": "url"}, {"match": "conversion"}]}, "steps[0].value"),
+        ({**SAVED, "name": " "}, "name"),
+        ({**SAVED, "window_days": 400}, "window_days"),
+        ({**SAVED, "steps": [{"match": "pageview"}]}, "steps"),
+        ({**SAVED, "steps": "pageview"}, "steps"),
+        ({**SAVED, "name": "x\x00"}, "name"),
+    ],
+)  # fmt: skip
+def test_a_bad_saved_funnel_is_a_problem_naming_the_field(marketer, world, body, field):
+    response = marketer.post(f"{_base(world)}/saved-funnels", json=body)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    named = {problem.get("field")} | {e["field"] for e in problem.get("errors", [])}
+    assert field in named
+    assert problem.get("detail")
+
+
+def test_a_funnel_saved_in_the_page_is_listed_reopened_edited_and_deleted(
+    events, client_as, world
+):
+    marketer = client_as(Role.MARKETER)
+    base = f"/w/{world.acme.slug}/measure/funnels"
+    token = csrf_of(marketer.get(base).text)
+    made = marketer.post(base, data={
+        "csrf_token": token, "name": "Buyers", "window_days": "7",
+        "match": ["pageview", "conversion", ""], "value": ["", "", ""],
+    }, follow_redirects=False)  # fmt: skip
+    assert made.status_code == 303, made.text
+    listed = marketer.get(base, params=RANGE)
+    assert "Buyers" in listed.text and 'id="saved-funnels"' in listed.text
+    page = marketer.get(made.headers["location"], params=RANGE)
+    assert page.status_code == 200 and 'id="funnel-table"' in page.text
+    exported = marketer.get(made.headers["location"], params={**RANGE, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [r["step"] for r in rows] == ["pageview", "conversion"]
+    assert "people_comparison" in rows[0] and "people_change_pct" in rows[0]
+    bad = marketer.post(made.headers["location"], data={
+        "csrf_token": token, "name": "Buyers", "window_days": "7",
+        "match": ["pageview", "url"], "value": ["", ""],
+    }, follow_redirects=False)  # fmt: skip
+    assert bad.status_code == 422 and "steps[1].value" in bad.text
+    edited = marketer.post(made.headers["location"], data={
+        "csrf_token": token, "name": "Shoppers", "window_days": "3",
+        "match": ["pageview", "conversion"], "value": ["", ""],
+    }, follow_redirects=False)  # fmt: skip
+    assert edited.status_code == 303
+    assert "Shoppers" in marketer.get(base).text
+    gone = marketer.post(made.headers["location"] + "/delete",
+                         data={"csrf_token": token}, follow_redirects=False)  # fmt: skip
+    assert gone.status_code == 303
+    assert "No saved funnels yet" in marketer.get(base).text

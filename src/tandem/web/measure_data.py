@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Query
 
 from tandem.core import InvalidInput
-from tandem.core.periods import Period, local_today, parse_comparison, parse_period
+from tandem.core.periods import Period, local_today, parse_period
 from tandem.measure import DuckDBRunner, SqlRunner
 from tandem.measure.cohorts import Cohort, cohorts
 from tandem.measure.comparison import MODELS, Comparison, compare_models
-from tandem.measure.funnels import StepResult, funnel, parse_steps
 from tandem.measure.journeys import path_table
 from tandem.measure.model import PathRow
 from tandem.storage.warehouse import Warehouse
@@ -24,6 +26,8 @@ from tandem.web import plots
 from tandem.web.state import AppState
 
 _FIELDS = {"from": "since", "to": "until"}
+_COMPARE_FIELDS = {"from": "compare_since", "to": "compare_until"}
+COMPARE_CHOICES = ("previous", "year", "custom", "none")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,27 @@ class Range:
     period: Period
     comparison: Period | None
     compare: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "period": self.period,
+            "comparison": self.comparison,
+            "compare": self.compare,
+        }
+
+
+def _period(
+    since: str | None, until: str | None, fields: dict[str, str], *, zone: str,
+    now: datetime,
+) -> Period:  # fmt: skip
+    try:
+        return parse_period(since, until, zone=zone, today=local_today(now, zone))
+    except InvalidInput as exc:
+        field = fields.get(exc.field or "", exc.field)
+        message = exc.message.replace("(from)", f"({fields['from']})").replace(
+            "(to)", f"({fields['to']})"
+        )
+        raise InvalidInput(message, field=field) from exc
 
 
 def parse_range(
@@ -40,16 +65,76 @@ def parse_range(
     *,
     zone: str,
     now: datetime,
+    compare_since: str | None = None,
+    compare_until: str | None = None,
 ) -> Range:
-    """The period and comparison period; errors name the query parameter (since, until)."""
-    try:
-        period = parse_period(since, until, zone=zone, today=local_today(now, zone))
-    except InvalidInput as exc:
+    """The period and comparison period; errors name the query parameter.
+
+    `compare` is previous (the same number of days just before), year (the same dates a
+    year earlier), custom (compare_since to compare_until) or none.
+    """
+    period = _period(since, until, _FIELDS, zone=zone, now=now)
+    how = compare or "previous"
+    if how not in COMPARE_CHOICES:
         raise InvalidInput(
-            exc.message, field=_FIELDS.get(exc.field or "", exc.field)
-        ) from exc
-    how = parse_comparison(compare)
-    return Range(period, period.compared(how), how)
+            f"compare must be one of {', '.join(COMPARE_CHOICES)}, not {how[:20]!r}.",
+            field="compare",
+        )
+    if how != "custom":
+        return Range(period, period.compared(how), how)
+    if not compare_since or not compare_until:
+        raise InvalidInput(
+            "A custom comparison needs compare_since and compare_until (dates like "
+            "2026-01-31).",
+            field="compare_since" if not compare_since else "compare_until",
+        )
+    other = _period(compare_since, compare_until, _COMPARE_FIELDS, zone=zone, now=now)
+    return Range(period, other, how)
+
+
+@dataclass(frozen=True)
+class RangeQuery:
+    """The date-range query parameters every measure page and API route takes."""
+
+    since: str | None
+    until: str | None
+    compare: str | None
+    compare_since: str | None
+    compare_until: str | None
+
+    def parse(self, zone: str, now: datetime) -> Range:
+        return parse_range(
+            self.since, self.until, self.compare, zone=zone, now=now,
+            compare_since=self.compare_since, compare_until=self.compare_until,
+        )  # fmt: skip
+
+
+_Text = Annotated[str | None, Query(max_length=40)]
+
+
+def range_query(
+    since: _Text = None, until: _Text = None, compare: _Text = None,
+    compare_since: _Text = None, compare_until: _Text = None,
+) -> RangeQuery:  # fmt: skip
+    return RangeQuery(since, until, compare, compare_since, compare_until)
+
+
+RangeDep = Annotated[RangeQuery, Depends(range_query)]
+
+
+def with_change(
+    name: str, current: float, base: float | None
+) -> dict[str, float | None]:
+    """`name`_comparison, _change (absolute) and _change_pct (a share; None on a zero base)."""
+    if base is None:
+        return {f"{name}_comparison": None, f"{name}_change": None,
+                f"{name}_change_pct": None}  # fmt: skip
+    diff = current - base
+    return {
+        f"{name}_comparison": base,
+        f"{name}_change": diff,
+        f"{name}_change_pct": diff / base if base else None,
+    }
 
 
 @contextmanager
@@ -170,52 +255,6 @@ def paths_data(
         ],
         "distinct_paths": len(rows),
         "graph": plot.as_json(),
-    }
-
-
-def _steps(results: list[StepResult]) -> list[dict[str, object]]:
-    return [
-        {
-            "step": r.step.label,
-            "people": r.people,
-            "of_first": r.of_first,
-            "of_previous": r.of_previous,
-            "dropped": r.dropped,
-            "median_seconds": r.median_seconds,
-        }
-        for r in results
-    ]
-
-
-def funnel_data(
-    runner: SqlRunner, workspace_id: str, span: Range, steps: list[str]
-) -> dict[str, object]:
-    parsed = parse_steps(steps)
-    current = funnel(runner, workspace_id=workspace_id, steps=parsed,
-                     since=span.period.since, until=span.period.until)  # fmt: skip
-    traces = [plots.Trace("People", [r.step.label for r in current],
-                          [r.people for r in current], kind="bar")]  # fmt: skip
-    before: list[StepResult] = []
-    if span.comparison:
-        before = funnel(runner, workspace_id=workspace_id, steps=parsed,
-                        since=span.comparison.since, until=span.comparison.until)  # fmt: skip
-        traces.append(plots.Trace("People, comparison period",
-                                  [r.step.label for r in before],
-                                  [r.people for r in before], kind="bar"))  # fmt: skip
-    return {
-        "period": span.period,
-        "comparison": span.comparison,
-        "compare": span.compare,
-        "step_texts": [s for s in steps if s.strip()],
-        "steps": _steps(current),
-        "comparison_steps": _steps(before) if span.comparison else None,
-        "graph": plots.figure(
-            "funnel",
-            "People reaching each step",
-            traces,
-            y_title="People",
-            barmode="group",
-        ).as_json(),  # fmt: skip
     }
 
 
