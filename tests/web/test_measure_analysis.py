@@ -348,3 +348,105 @@ def test_a_funnel_saved_in_the_page_is_listed_reopened_edited_and_deleted(
                          data={"csrf_token": token}, follow_redirects=False)  # fmt: skip
     assert gone.status_code == 303
     assert "No saved funnels yet" in marketer.get(base).text
+
+
+def test_every_attribution_number_has_its_comparison_and_change(
+    events, marketer, world
+):
+    # The scenario's conversions are on 2026-11-02 (and one on 10-31); a custom comparison
+    # period with no conversions gives a zero base: change = the value, percent "-" (None).
+    empty = marketer.get(f"{_base(world)}/attribution", params={
+        **RANGE, "compare": "custom", "compare_since": "2026-01-01",
+        "compare_until": "2026-01-10"}).json()  # fmt: skip
+    assert empty["comparison"]["start"] == "2026-01-01"
+    assert empty["totals"]["conversions_comparison"] == 0
+    assert empty["totals"]["conversions_change"] == 5
+    assert empty["totals"]["conversions_change_pct"] is None
+    email = next(c for c in empty["channels"] if c["channel"] == "Email")
+    assert email["conversions_change"]["last_touch"] == pytest.approx(4.0)
+    assert email["conversions_change_pct"]["markov"] is None
+    same = marketer.get(f"{_base(world)}/attribution", params={
+        **RANGE, "compare": "custom", "compare_since": RANGE["since"],
+        "compare_until": RANGE["until"]}).json()  # fmt: skip
+    assert (
+        same["totals"]["value_change"] == 0 and same["totals"]["value_change_pct"] == 0
+    )
+    email = next(c for c in same["channels"] if c["channel"] == "Email")
+    assert email["conversions_comparison"]["linear"] == email["conversions"]["linear"]
+    none = marketer.get(
+        f"{_base(world)}/attribution", params={**RANGE, "compare": "none"}
+    )
+    assert none.json()["totals"]["conversions_comparison"] is None
+
+
+def test_funnel_and_cohort_views_carry_the_comparison(events, client_as, world):
+    analyst = client_as(Role.ANALYST)
+    base = f"/w/{world.acme.slug}/measure"
+    same = {**RANGE, "compare": "custom", "compare_since": RANGE["since"],
+            "compare_until": RANGE["until"]}  # fmt: skip
+    funnel = analyst.get(f"{base}/funnels", params={**same, "format": "json",
+                         "step": ["pageview", "conversion"]}).json()  # fmt: skip
+    first = funnel["steps"][0]
+    assert first["people_comparison"] == first["people"] and first["people_change"] == 0
+    cohorts = analyst.get(f"{base}/cohorts", params={**same, "format": "json"}).json()
+    assert cohorts["totals"]["people_comparison"] == cohorts["totals"]["people"] > 0
+    assert {c["channel"] for c in cohorts["channels"]} >= {"Email", "Organic Social"}
+    exported = analyst.get(f"{base}/cohorts", params={**same, "format": "csv"})
+    summary = [
+        r for r in csv.DictReader(io.StringIO(exported.text)) if r["week"] == "all"
+    ]
+    assert summary and float(summary[0]["people_change"]) == 0
+    page = analyst.get(f"{base}/cohorts", params=same)
+    assert 'id="cohort-channels"' in page.text and 'data-delta="people"' in page.text
+    missing = analyst.get(f"{base}/attribution", params={**RANGE, "compare": "custom"})
+    assert missing.status_code == 422 and "compare_since" in missing.text
+
+
+def test_model_parameters_change_the_credits_and_follow_into_the_csv(
+    events, marketer, client_as, world
+):
+    def credit(**params):
+        body = marketer.get(f"{_base(world)}/attribution", params={**RANGE, **params})
+        assert body.status_code == 200, body.text
+        return {
+            c["channel"]: c["conversions"] for c in body.json()["channels"]
+        }, body.json()
+
+    default, body = credit()
+    assert body["params"] == {"order": 1, "half_life": 7.0, "first_share": 0.4,
+                              "last_share": 0.4, "lookback": 30}  # fmt: skip
+    ends, _ = credit(first_share=1.0, last_share=0.0)
+    assert ends["Organic Social"]["position_based"] == pytest.approx(
+        default["Organic Social"]["first_touch"]
+    )
+    short, _ = credit(lookback=2)  # the Referral touch (5 days before) falls out
+    assert "Referral" not in short and "Referral" in default
+    assert sum(c["markov"] for c in credit(order=3)[0].values()) == pytest.approx(5)
+    analyst = client_as(Role.ANALYST)
+    exported = analyst.get(f"/w/{world.acme.slug}/measure/attribution",
+                           params={**RANGE, "order": 2, "half_life": 2.5, "format": "csv"})  # fmt: skip
+    row = next(csv.DictReader(io.StringIO(exported.text)))
+    assert row["order"] == "2" and row["half_life"] == "2.5"
+    assert "markov_conversions_comparison" in row
+    page = analyst.get(f"/w/{world.acme.slug}/measure/attribution",
+                       params={**RANGE, "order": 3})  # fmt: skip
+    assert 'data-order="3"' in page.text and '<option value="3" selected>' in page.text
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"order": 5}, "order"),
+        ({"order": "two"}, "order"),
+        ({"half_life": 0}, "half_life"),
+        ({"first_share": 1.5}, "first_share"),
+        ({"first_share": 0.7, "last_share": 0.5}, "last_share"),
+        ({"lookback": 0}, "lookback"),
+    ],
+)
+def test_bad_model_parameters_name_the_field(marketer, world, params, field):
+    response = marketer.get(f"{_base(world)}/attribution", params=params)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    named = {problem.get("field")} | {e["field"] for e in problem.get("errors", [])}
+    assert field in named

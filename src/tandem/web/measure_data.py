@@ -6,22 +6,28 @@ data plus the plotly figure, so the JSON twin shows exactly the numbers the char
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
 from tandem.core import InvalidInput
 from tandem.core.periods import Period, local_today, parse_period
 from tandem.measure import DuckDBRunner, SqlRunner
-from tandem.measure.cohorts import Cohort, cohorts
-from tandem.measure.comparison import MODELS, Comparison, compare_models
+from tandem.measure.comparison import (
+    MODEL_KEYS,
+    MODELS,
+    Comparison,
+    ModelParams,
+    compare_models,
+)
 from tandem.measure.journeys import path_table
 from tandem.measure.model import PathRow
-from tandem.storage.warehouse import Warehouse
+from tandem.storage.warehouse_open import open_for_reading
 from tandem.web import plots
 from tandem.web.state import AppState
 
@@ -122,6 +128,22 @@ def range_query(
 RangeDep = Annotated[RangeQuery, Depends(range_query)]
 
 
+def model_params(
+    order: Annotated[int, Query(description="Markov (and Shapley) order, 1 to 4")] = 1,
+    half_life: Annotated[float, Query(description="Time-decay half-life, days")] = 7.0,
+    first_share: Annotated[
+        float, Query(description="Position-based, first touch")
+    ] = 0.4,
+    last_share: Annotated[float, Query(description="Position-based, last touch")] = 0.4,
+    lookback: Annotated[int, Query(description="Lookback window, days")] = 30,
+) -> ModelParams:
+    """The attribution model parameters from the query; bad values name their field."""
+    return ModelParams(order, half_life, first_share, last_share, lookback).checked()
+
+
+ParamsDep = Annotated[ModelParams, Depends(model_params)]
+
+
 def with_change(
     name: str, current: float, base: float | None
 ) -> dict[str, float | None]:
@@ -140,8 +162,8 @@ def with_change(
 @contextmanager
 def warehouse_runner(state: AppState) -> Iterator[SqlRunner]:
     """A reader over the warehouse (created empty when nothing was shipped yet)."""
-    with Warehouse(state.settings.warehouse_path) as warehouse:
-        yield DuckDBRunner(warehouse)
+    with warehouse_reader(state.settings.warehouse_path) as runner:
+        yield runner
 
 
 def attribution_plot(current: Comparison) -> plots.Plot:
@@ -164,13 +186,20 @@ def attribution_plot(current: Comparison) -> plots.Plot:
 
 
 def attribution_data(
-    runner: SqlRunner, workspace_id: str, span: Range
+    runner: SqlRunner,
+    workspace_id: str,
+    span: Range,
+    params: ModelParams | None = None,
+    models: Sequence[str] = MODEL_KEYS,
 ) -> dict[str, object]:
+    params = (params or ModelParams()).checked()
     current = compare_models(
         runner,
         workspace_id=workspace_id,
         since=span.period.since,
         until=span.period.until,
+        params=params,
+        models=models,
     )
     before = (
         compare_models(
@@ -178,39 +207,89 @@ def attribution_data(
             workspace_id=workspace_id,
             since=span.comparison.since,
             until=span.comparison.until,
+            params=params,
+            models=models,
         )
         if span.comparison
         else None
     )
-    prior = {c.channel: c for c in before.channels} if before else {}
+    keys = [k for k, _ in MODELS if k in models]
     return {
-        "period": span.period,
-        "comparison": span.comparison,
-        "compare": span.compare,
-        "models": [{"key": k, "label": label} for k, label in MODELS],
-        "totals": {
-            "conversions": current.conversions,
-            "value": current.value,
-            "journeys": current.journeys,
-        },  # fmt: skip
-        "comparison_totals": (
-            {"conversions": before.conversions, "value": before.value}
-            if before
-            else None
-        ),
-        "channels": [
-            {
-                "channel": c.channel,
-                "conversions": c.conversions,
-                "value": c.value,
-                "comparison_conversions": (
-                    prior[c.channel].conversions if c.channel in prior else None
-                ),
-            }
-            for c in current.channels
-        ],
+        **span.as_json(),
+        "params": params.as_json(),
+        "models": [{"key": k, "label": label} for k, label in MODELS if k in models],
+        "totals": _totals(current, before),
+        "channels": _channels(current, before, keys),
         "graph": attribution_plot(current).as_json(),
     }
+
+
+def _totals(current: Comparison, before: Comparison | None) -> dict[str, object]:
+    out: dict[str, object] = {
+        "conversions": current.conversions,
+        "value": current.value,
+        "journeys": current.journeys,
+    }
+    for name in ("conversions", "value", "journeys"):
+        base = getattr(before, name) if before else None
+        out.update(with_change(name, getattr(current, name), base))
+    return out
+
+
+def _channels(
+    current: Comparison, before: Comparison | None, keys: list[str]
+) -> list[dict[str, object]]:
+    """Per channel and model: credit, the comparison period's credit and the change.
+
+    A channel credited only in the comparison period is listed with zero credit now."""
+    now = {c.channel: c for c in current.channels}
+    prior = {c.channel: c for c in before.channels} if before else {}
+    names = list(now) + [c for c in prior if c not in now]
+    out: list[dict[str, object]] = []
+    for name in names:
+        conv = now[name].conversions if name in now else dict.fromkeys(keys, 0.0)
+        value = now[name].value if name in now else dict.fromkeys(keys, 0.0)
+        base = prior[name].conversions if name in prior else {}
+        changes = {
+            k: with_change("c", conv.get(k, 0.0), base.get(k, 0.0) if before else None)
+            for k in keys
+        }
+        out.append({
+            "channel": name, "conversions": conv, "value": value,
+            "conversions_comparison": {k: c["c_comparison"] for k, c in changes.items()},
+            "conversions_change": {k: c["c_change"] for k, c in changes.items()},
+            "conversions_change_pct": {k: c["c_change_pct"] for k, c in changes.items()},
+        })  # fmt: skip
+    return out
+
+
+def attribution_rows(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The attribution CSV, shared by the page's export and the CLI: per model the credit,
+    the comparison period's credit and the change, then the parameters used."""
+    keys = [m["key"] for m in data["models"]]
+    params = data["params"]
+    header = ["channel"]
+    for k in keys:
+        header += [f"{k}_conversions", f"{k}_value", f"{k}_conversions_comparison",
+                   f"{k}_conversions_change", f"{k}_conversions_change_pct"]  # fmt: skip
+    header += list(params)
+    rows = []
+    for c in data["channels"]:
+        row: list[Any] = [c["channel"]]
+        for k in keys:
+            row += [c["conversions"].get(k, 0.0), c["value"].get(k, 0.0),
+                    c["conversions_comparison"].get(k),
+                    c["conversions_change"].get(k), c["conversions_change_pct"].get(k)]  # fmt: skip
+        rows.append(row + list(params.values()))
+    return header, rows
+
+
+@contextmanager
+def warehouse_reader(path: Path) -> Iterator[SqlRunner]:
+    """A read-only runner over the warehouse at `path` for one request or command; it waits
+    briefly while a worker appends a batch (storage/warehouse.py)."""
+    with open_for_reading(path) as warehouse:
+        yield DuckDBRunner(warehouse)
 
 
 def paths_data(
@@ -254,40 +333,5 @@ def paths_data(
             for r in top
         ],
         "distinct_paths": len(rows),
-        "graph": plot.as_json(),
-    }
-
-
-def _cohort(c: Cohort) -> dict[str, object]:
-    return {
-        "week": c.week,
-        "channel": c.channel,
-        "people": c.people,
-        "active": list(c.active),
-        "retention": list(c.retention),
-        "revenue": list(c.revenue),
-    }
-
-
-def cohort_data(
-    runner: SqlRunner, workspace_id: str, span: Range, weeks: int
-) -> dict[str, object]:
-    found = cohorts(runner, workspace_id=workspace_id, since=span.period.since,
-                    until=span.period.until, weeks=weeks)  # fmt: skip
-    labels = [f"{c.week} {c.channel}" for c in found]
-    plot = plots.heatmap(
-        "cohort-retention",
-        "Share of each cohort active, by week since first touch",
-        x=[f"week {k}" for k in range(weeks)],
-        y=labels,
-        z=[list(c.retention) for c in found],
-        z_title="Active",
-    )
-    return {
-        "period": span.period,
-        "comparison": span.comparison,
-        "compare": span.compare,
-        "weeks": weeks,
-        "cohorts": [_cohort(c) for c in found],
         "graph": plot.as_json(),
     }

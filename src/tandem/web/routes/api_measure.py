@@ -22,15 +22,16 @@ from tandem.measure.experiments import (
     update_experiment,
 )
 from tandem.measure.funnels import parse_steps
+from tandem.web.cohort_data import cohort_data
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.experiment_data import experiment_data, experiment_json
 from tandem.web.funnel_data import funnel_data
 from tandem.web.measure_data import (
+    ParamsDep,
     Range,
     RangeDep,
     RangeQuery,
     attribution_data,
-    cohort_data,
     paths_data,
     warehouse_runner,
 )
@@ -49,10 +50,11 @@ def attribution(
     member: View,
     state: StateDep,
     query: RangeDep,
+    params: ParamsDep,
 ) -> dict[str, Any]:
     span = _span(member, state, query)
     with warehouse_runner(state) as runner:
-        return attribution_data(runner, member.workspace.id, span)
+        return attribution_data(runner, member.workspace.id, span, params)
 
 
 @router.get("/paths", summary="Top journey paths with conversions and value")

@@ -20,15 +20,17 @@ from tandem.measure.experiments import (
 )
 from tandem.measure.funnels import parse_steps
 from tandem.measure.saved_funnels import MATCHES, funnel_json, funnels_of
+from tandem.web.cohort_data import cohort_csv, cohort_data
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.experiment_data import experiment_data, experiment_form, experiment_json
 from tandem.web.funnel_data import FORM_ROWS, funnel_csv, funnel_data
 from tandem.web.measure_data import (
+    ParamsDep,
     Range,
     RangeDep,
     RangeQuery,
     attribution_data,
-    cohort_data,
+    attribution_rows,
     paths_data,
     warehouse_runner,
 )
@@ -54,22 +56,14 @@ def _span(member: Member, state: Any, query: RangeQuery) -> Range:
 
 @router.get("/w/{ws}/measure/attribution")
 def attribution_page(
-    request: Request, member: View, state: StateDep,
-    query: RangeDep,
+    request: Request, member: View, state: StateDep, query: RangeDep,
+    params: ParamsDep,
 ) -> Response:  # fmt: skip
     span = _span(member, state, query)
     with warehouse_runner(state) as runner:
-        data = attribution_data(runner, member.workspace.id, span)
-    keys = [m["key"] for m in data["models"]]  # type: ignore[attr-defined]
-    rows = [[c["channel"], *(c["conversions"].get(k, 0.0) for k in keys),
-             *(c["value"].get(k, 0.0) for k in keys)] for c in data["channels"]]  # type: ignore[attr-defined]  # fmt: skip
-    header = [
-        "channel",
-        *(f"{k}_conversions" for k in keys),
-        *(f"{k}_value" for k in keys),
-    ]
+        data = attribution_data(runner, member.workspace.id, span, params)
     return _render(request, member, "attribution.html", data, "Attribution",
-                   ("attribution.csv", header, rows))  # fmt: skip
+                   ("attribution.csv", *attribution_rows(data)))  # fmt: skip
 
 
 @router.get("/w/{ws}/measure/paths")
@@ -114,12 +108,8 @@ def cohort_page(
     span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         data = cohort_data(runner, member.workspace.id, span, weeks)
-    rows = [[c["week"], c["channel"], c["people"], *c["active"], *c["revenue"]]
-            for c in data["cohorts"]]  # type: ignore[attr-defined]  # fmt: skip
-    header = ["week", "channel", "people", *(f"active_w{k}" for k in range(weeks)),
-              *(f"revenue_w{k}" for k in range(weeks))]  # fmt: skip
     return _render(request, member, "cohorts.html", data, "Cohorts",
-                   ("cohorts.csv", header, rows))  # fmt: skip
+                   ("cohorts.csv", *cohort_csv(data)))  # fmt: skip
 
 
 @router.get("/w/{ws}/measure/experiments")
