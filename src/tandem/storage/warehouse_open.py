@@ -46,6 +46,24 @@ def _retrying(
         wait = min(wait * 2, _LONGEST_WAIT)
 
 
+# A writer waiting for the file leaves this marker; readers starting then step aside until
+# it is gone, so a steady stream of page views cannot starve the ship job. A marker older
+# than WRITER_PRIORITY_SECONDS is ignored (a writer that died).
+WRITER_PRIORITY_SECONDS = 2.0
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + ".writer-waiting")
+
+
+def _writer_waiting(path: Path) -> bool:
+    try:
+        age = time.time() - _marker(path).stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return age < WRITER_PRIORITY_SECONDS
+
+
 def open_for_reading(path: Path, *, patience: float = PATIENCE_SECONDS) -> Warehouse:
     """The warehouse for reading while a writer may exist, in this process or another.
 
@@ -58,6 +76,8 @@ def open_for_reading(path: Path, *, patience: float = PATIENCE_SECONDS) -> Wareh
         _retrying(lambda: Warehouse(path), patience).close()
 
     def once() -> Warehouse:
+        if _writer_waiting(path):
+            raise WarehouseBusy(f"A writer is waiting for {path}.")
         try:
             return Warehouse(path, read_only=True)
         except WarehouseHeldHere:
@@ -67,8 +87,22 @@ def open_for_reading(path: Path, *, patience: float = PATIENCE_SECONDS) -> Wareh
 
 
 def open_for_writing(path: Path, *, patience: float = PATIENCE_SECONDS) -> Warehouse:
-    """The warehouse for writing, waiting up to `patience` seconds for readers to finish."""
-    return _retrying(lambda: Warehouse(path), patience)
+    """The warehouse for writing, waiting up to `patience` seconds for readers to finish
+    (new readers wait meanwhile: the writer goes first)."""
+    try:
+        return Warehouse(path)
+    except WarehouseBusy:
+        pass
+    marker = _marker(path)
+
+    def once() -> Warehouse:
+        marker.touch()  # refreshed on each try: a live writer's marker never goes stale
+        return Warehouse(path)
+
+    try:
+        return _retrying(once, patience)
+    finally:
+        marker.unlink(missing_ok=True)
 
 
 def append_briefly(
