@@ -14,6 +14,7 @@ import tandem.links.store
 import tandem.listen.alerts
 import tandem.listen.store
 import tandem.measure.experiments
+import tandem.measure.saved_funnels
 import tandem.measure.store
 import tandem.media.store
 import tandem.notify.inbox

@@ -1,7 +1,8 @@
 """Measure end to end in a real browser: a visitor follows a tracked link to a small site
 that loads Tandem's snippet from the live server, buys (a conversion with a value), the
 ship job moves the events to the warehouse, and the conversion shows in the attribution
-comparison page, credited to the link's channel by every model."""
+comparison page, credited to the link's channel by every model. Then a marketer changes the
+Markov order (the URL and the credits follow) and saves a funnel, listed with its results."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,8 +20,10 @@ import pytest
 from tandem.accounts import Role
 from tandem.links.actions import create_link
 from tandem.links.model import short_url
-from tandem.measure import create_site, ship_collected_events, store
-from tandem.measure.comparison import MODELS
+from tandem.measure import DuckDBRunner, create_site, ship_collected_events, store
+from tandem.measure.comparison import MODELS, ModelParams, compare_models
+from tandem.storage.warehouse import EventType, Warehouse, WarehouseEvent
+from tandem.storage.warehouse_open import open_for_reading
 from tests.browser.test_roles import sign_in
 from tests.support.world import PERSONAS
 from tests.web.conftest import make_settings
@@ -101,7 +105,7 @@ def test_a_tracked_click_and_a_purchase_show_in_the_attribution_comparison(
     assert _outbox(db) == 0
 
     analyst = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(analyst, live_server, PERSONAS[Role.ANALYST])
+    sign_in(analyst, live_server, PERSONAS[Role.MARKETER])
     analyst.goto(f"{live_server}/w/{world.acme.slug}/measure")
     analyst.get_by_role("link", name="Attribution").click()
     analyst.wait_for_url("**/measure/attribution")
@@ -113,6 +117,69 @@ def test_a_tracked_click_and_a_purchase_show_in_the_attribution_comparison(
     row = analyst.locator("#attribution-table tr[data-channel='Organic Social']")
     for model, _ in MODELS:
         cell = row.locator(f"td[data-model='{model}']")
-        assert cell.inner_text() == "1.00", model
+        assert cell.locator("[data-credit]").inner_text() == "1.00", model
         assert float(cell.get_attribute("data-value") or 0) == pytest.approx(42.0)
     analyst.locator("#attribution-models .plot-area .main-svg").first.wait_for()
+
+    # More journeys, where Markov orders 1 and 2 credit Email differently.
+    with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
+        warehouse.append(_journeys(world.acme.id, world.clock.now()))
+    expected = _markov_email(tmp_path / "warehouse.duckdb", world)
+    assert expected[1] != expected[2]
+    analyst.reload()
+    email = analyst.locator(
+        "#attribution-table tr[data-channel='Email'] td[data-model='markov'] [data-credit]"
+    )
+    assert email.inner_text() == f"{expected[1]:.2f}"
+    analyst.get_by_label("Markov order").select_option("2")
+    analyst.get_by_role("button", name="Apply").click()
+    analyst.wait_for_url("**/measure/attribution?*order=2*")
+    assert analyst.locator("#attribution-table").get_attribute("data-order") == "2"
+    assert email.inner_text() == f"{expected[2]:.2f}"
+
+    analyst.get_by_role("link", name="Funnels").click()
+    analyst.wait_for_url("**/measure/funnels*")
+    analyst.get_by_text("Save a new funnel").click()
+    analyst.get_by_label("Name").fill("Landing to purchase")
+    analyst.get_by_label("Step 1 kind").select_option("url")
+    analyst.get_by_label("Step 1 value").fill("*/landing.html*")
+    analyst.get_by_label("Step 2 kind").select_option("conversion")
+    analyst.get_by_role("button", name="Save funnel").click()
+    analyst.wait_for_url("**/measure/funnels/*")
+    # The test clock is frozen, so the purchase is not after the landing: one entered.
+    entered = analyst.locator("#funnel-table tr[data-step='0'] [data-people]")
+    assert entered.inner_text() == "1"
+    assert analyst.locator("#funnel-table tbody tr").count() == 2
+    analyst.get_by_role("link", name="All funnels").click()
+    analyst.get_by_role("link", name="Landing to purchase").wait_for()
+
+
+def _journeys(workspace_id: str, now: datetime) -> list[WarehouseEvent]:
+    paths = [("Email > Paid Search", 10.0), ("Paid Search > Email", None), ("Email", None),
+             ("Paid Search > Email > Paid Search", 10.0),
+             ("Email > Email > Paid Search", 10.0), ("Paid Search", None)]  # fmt: skip
+    out = []
+    for n, (path, value) in enumerate(paths):
+        start = now - timedelta(days=2, hours=n)
+        for i, channel in enumerate(path.split(" > ")):
+            at = start + timedelta(minutes=i)
+            out.append(WarehouseEvent(f"j{n}-{i}", workspace_id, EventType.PAGEVIEW, at,
+                                      at, visitor_id=f"j{n}", channel=channel))  # fmt: skip
+        if value is not None:
+            at = start + timedelta(minutes=30)
+            out.append(WarehouseEvent(f"j{n}-c", workspace_id, EventType.CONVERSION, at,
+                                      at, visitor_id=f"j{n}", value=value))  # fmt: skip
+    return out
+
+
+def _markov_email(path: Path, world) -> dict[int, float]:  # type: ignore[no-untyped-def]
+    now = world.clock.now()
+    with open_for_reading(path) as warehouse:
+        return {
+            order: next(c.conversions["markov"] for c in compare_models(
+                DuckDBRunner(warehouse), workspace_id=world.acme.id,
+                since=now - timedelta(days=30), until=now + timedelta(days=1),
+                params=ModelParams(order=order), models=("markov", "last_touch"),
+            ).channels if c.channel == "Email")
+            for order in (1, 2)
+        }  # fmt: skip

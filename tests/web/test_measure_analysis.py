@@ -11,7 +11,7 @@ import pytest
 from tandem.accounts import Role
 from tandem.storage.warehouse import Warehouse
 from tests.integration.test_collect_journeys import scenario
-from tests.web.conftest import api_client, form_post
+from tests.web.conftest import api_client, csrf_of, form_post
 
 RANGE = {"since": "2026-10-23", "until": "2026-11-02", "compare": "previous"}
 
@@ -237,3 +237,216 @@ def test_a_revenue_experiment_with_no_data_says_so(marketer, world, events):
     result = marketer.get(f"{_base(world)}/experiments/{made['id']}").json()
     assert result["result"]["comparisons"][0]["outcome"] == "not_enough_data"
     assert result["plan"] is None
+
+
+SAVED = {
+    "name": "Buyers",
+    "steps": [{"match": "pageview"}, {"match": "conversion"}],
+    "window_days": 7,
+}
+
+
+def test_saved_funnels_over_the_api(events, marketer, app, client_as, world):
+    made = marketer.post(f"{_base(world)}/saved-funnels", json=SAVED)
+    assert made.status_code == 201, made.text
+    funnel_id = made.json()["id"]
+    assert made.json()["steps"] == [
+        {"match": "pageview", "value": ""}, {"match": "conversion", "value": ""},
+    ]  # fmt: skip
+    assert [
+        f["name"] for f in marketer.get(f"{_base(world)}/saved-funnels").json()
+    ] == ["Buyers"]
+    again = marketer.post(f"{_base(world)}/saved-funnels", json=SAVED)
+    assert again.status_code == 409 and again.json()["field"] == "name"
+    results = marketer.get(
+        f"{_base(world)}/saved-funnels/{funnel_id}/results", params=RANGE
+    ).json()
+    assert results["funnel"]["name"] == "Buyers" and results["window_days"] == 7
+    adhoc = marketer.get(
+        f"{_base(world)}/funnels", params={**RANGE, "step": ["pageview", "conversion"]}
+    ).json()
+    assert [s["people"] for s in results["steps"]] == [
+        s["people"] for s in adhoc["steps"]
+    ]
+    changed = marketer.put(
+        f"{_base(world)}/saved-funnels/{funnel_id}",
+        json={
+            **SAVED,
+            "name": "Renamed",
+            "steps": [*SAVED["steps"], {"match": "url", "value": "*/thanks*"}],
+        },  # fmt: skip
+    )
+    assert changed.status_code == 200 and len(changed.json()["steps"]) == 3
+    analyst = api_client(app, client_as, Role.ANALYST)
+    assert analyst.get(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 200
+    assert (
+        analyst.delete(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 403
+    )
+    beta = api_client(app, client_as, "owner@beta.test")
+    other = f"{_base(world, world.beta.slug)}/saved-funnels/{funnel_id}"
+    assert beta.get(other).status_code == 404
+    assert beta.get(f"{other}/results").status_code == 404
+    assert (
+        marketer.delete(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 204
+    )
+    assert marketer.get(f"{_base(world)}/saved-funnels/{funnel_id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**SAVED, "steps": [{"match": "pageview"}, {"match": "conversion"},
+                             {"match": "visit", "value": "/x"}]}, "steps[2].match"),
+        ({**SAVED, "steps": [{"match": "url"}, {"match": "conversion"}]}, "steps[0].value"),
+        ({**SAVED, "name": " "}, "name"),
+        ({**SAVED, "window_days": 400}, "window_days"),
+        ({**SAVED, "steps": [{"match": "pageview"}]}, "steps"),
+        ({**SAVED, "steps": "pageview"}, "steps"),
+        ({**SAVED, "name": "x\x00"}, "name"),
+    ],
+)  # fmt: skip
+def test_a_bad_saved_funnel_is_a_problem_naming_the_field(marketer, world, body, field):
+    response = marketer.post(f"{_base(world)}/saved-funnels", json=body)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    named = {problem.get("field")} | {e["field"] for e in problem.get("errors", [])}
+    assert field in named
+    assert problem.get("detail")
+
+
+def test_a_funnel_saved_in_the_page_is_listed_reopened_edited_and_deleted(
+    events, client_as, world
+):
+    marketer = client_as(Role.MARKETER)
+    base = f"/w/{world.acme.slug}/measure/funnels"
+    token = csrf_of(marketer.get(base).text)
+    made = marketer.post(base, data={
+        "csrf_token": token, "name": "Buyers", "window_days": "7",
+        "match": ["pageview", "conversion", ""], "value": ["", "", ""],
+    }, follow_redirects=False)  # fmt: skip
+    assert made.status_code == 303, made.text
+    listed = marketer.get(base, params=RANGE)
+    assert "Buyers" in listed.text and 'id="saved-funnels"' in listed.text
+    page = marketer.get(made.headers["location"], params=RANGE)
+    assert page.status_code == 200 and 'id="funnel-table"' in page.text
+    exported = marketer.get(made.headers["location"], params={**RANGE, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [r["step"] for r in rows] == ["pageview", "conversion"]
+    assert "people_comparison" in rows[0] and "people_change_pct" in rows[0]
+    bad = marketer.post(made.headers["location"], data={
+        "csrf_token": token, "name": "Buyers", "window_days": "7",
+        "match": ["pageview", "url"], "value": ["", ""],
+    }, follow_redirects=False)  # fmt: skip
+    assert bad.status_code == 422 and "steps[1].value" in bad.text
+    edited = marketer.post(made.headers["location"], data={
+        "csrf_token": token, "name": "Shoppers", "window_days": "3",
+        "match": ["pageview", "conversion"], "value": ["", ""],
+    }, follow_redirects=False)  # fmt: skip
+    assert edited.status_code == 303
+    assert "Shoppers" in marketer.get(base).text
+    gone = marketer.post(made.headers["location"] + "/delete",
+                         data={"csrf_token": token}, follow_redirects=False)  # fmt: skip
+    assert gone.status_code == 303
+    assert "No saved funnels yet" in marketer.get(base).text
+
+
+def test_every_attribution_number_has_its_comparison_and_change(
+    events, marketer, world
+):
+    # The scenario's conversions are on 2026-11-02 (and one on 10-31); a custom comparison
+    # period with no conversions gives a zero base: change = the value, percent "-" (None).
+    empty = marketer.get(f"{_base(world)}/attribution", params={
+        **RANGE, "compare": "custom", "compare_since": "2026-01-01",
+        "compare_until": "2026-01-10"}).json()  # fmt: skip
+    assert empty["comparison"]["start"] == "2026-01-01"
+    assert empty["totals"]["conversions_comparison"] == 0
+    assert empty["totals"]["conversions_change"] == 5
+    assert empty["totals"]["conversions_change_pct"] is None
+    email = next(c for c in empty["channels"] if c["channel"] == "Email")
+    assert email["conversions_change"]["last_touch"] == pytest.approx(4.0)
+    assert email["conversions_change_pct"]["markov"] is None
+    same = marketer.get(f"{_base(world)}/attribution", params={
+        **RANGE, "compare": "custom", "compare_since": RANGE["since"],
+        "compare_until": RANGE["until"]}).json()  # fmt: skip
+    assert (
+        same["totals"]["value_change"] == 0 and same["totals"]["value_change_pct"] == 0
+    )
+    email = next(c for c in same["channels"] if c["channel"] == "Email")
+    assert email["conversions_comparison"]["linear"] == email["conversions"]["linear"]
+    none = marketer.get(
+        f"{_base(world)}/attribution", params={**RANGE, "compare": "none"}
+    )
+    assert none.json()["totals"]["conversions_comparison"] is None
+
+
+def test_funnel_and_cohort_views_carry_the_comparison(events, client_as, world):
+    analyst = client_as(Role.ANALYST)
+    base = f"/w/{world.acme.slug}/measure"
+    same = {**RANGE, "compare": "custom", "compare_since": RANGE["since"],
+            "compare_until": RANGE["until"]}  # fmt: skip
+    funnel = analyst.get(f"{base}/funnels", params={**same, "format": "json",
+                         "step": ["pageview", "conversion"]}).json()  # fmt: skip
+    first = funnel["steps"][0]
+    assert first["people_comparison"] == first["people"] and first["people_change"] == 0
+    cohorts = analyst.get(f"{base}/cohorts", params={**same, "format": "json"}).json()
+    assert cohorts["totals"]["people_comparison"] == cohorts["totals"]["people"] > 0
+    assert {c["channel"] for c in cohorts["channels"]} >= {"Email", "Organic Social"}
+    exported = analyst.get(f"{base}/cohorts", params={**same, "format": "csv"})
+    summary = [
+        r for r in csv.DictReader(io.StringIO(exported.text)) if r["week"] == "all"
+    ]
+    assert summary and float(summary[0]["people_change"]) == 0
+    page = analyst.get(f"{base}/cohorts", params=same)
+    assert 'id="cohort-channels"' in page.text and 'data-delta="people"' in page.text
+    missing = analyst.get(f"{base}/attribution", params={**RANGE, "compare": "custom"})
+    assert missing.status_code == 422 and "compare_since" in missing.text
+
+
+def test_model_parameters_change_the_credits_and_follow_into_the_csv(
+    events, marketer, client_as, world
+):
+    def credit(**params):
+        body = marketer.get(f"{_base(world)}/attribution", params={**RANGE, **params})
+        assert body.status_code == 200, body.text
+        return {
+            c["channel"]: c["conversions"] for c in body.json()["channels"]
+        }, body.json()
+
+    default, body = credit()
+    assert body["params"] == {"order": 1, "half_life": 7.0, "first_share": 0.4,
+                              "last_share": 0.4, "lookback": 30}  # fmt: skip
+    ends, _ = credit(first_share=1.0, last_share=0.0)
+    assert ends["Organic Social"]["position_based"] == pytest.approx(
+        default["Organic Social"]["first_touch"]
+    )
+    short, _ = credit(lookback=2)  # the Referral touch (5 days before) falls out
+    assert "Referral" not in short and "Referral" in default
+    assert sum(c["markov"] for c in credit(order=3)[0].values()) == pytest.approx(5)
+    analyst = client_as(Role.ANALYST)
+    exported = analyst.get(f"/w/{world.acme.slug}/measure/attribution",
+                           params={**RANGE, "order": 2, "half_life": 2.5, "format": "csv"})  # fmt: skip
+    row = next(csv.DictReader(io.StringIO(exported.text)))
+    assert row["order"] == "2" and row["half_life"] == "2.5"
+    assert "markov_conversions_comparison" in row
+    page = analyst.get(f"/w/{world.acme.slug}/measure/attribution",
+                       params={**RANGE, "order": 3})  # fmt: skip
+    assert 'data-order="3"' in page.text and '<option value="3" selected>' in page.text
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"order": 5}, "order"),
+        ({"order": "two"}, "order"),
+        ({"half_life": 0}, "half_life"),
+        ({"first_share": 1.5}, "first_share"),
+        ({"first_share": 0.7, "last_share": 0.5}, "last_share"),
+        ({"lookback": 0}, "lookback"),
+    ],
+)
+def test_bad_model_parameters_name_the_field(marketer, world, params, field):
+    response = marketer.get(f"{_base(world)}/attribution", params=params)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    named = {problem.get("field")} | {e["field"] for e in problem.get("errors", [])}
+    assert field in named

@@ -5,6 +5,7 @@ from tandem.cli import (  # noqa: F401  (registers commands)
     demo,
     feeds,
     listen,
+    measure,
     ops,
     report,
     sandbox,

@@ -30,7 +30,8 @@ from tandem.links.model import (
 from tandem.links.store import LinkClickRow, TrackedLinkRow
 from tandem.links.utm import tracked_url
 from tandem.storage.queue import enqueue
-from tandem.storage.warehouse import EventType, Warehouse, WarehouseEvent
+from tandem.storage.warehouse import EventType, WarehouseEvent
+from tandem.storage.warehouse_open import Appender
 
 SHIP_LINK_CLICKS = "ship_link_clicks"
 # Clicks wait this long so one job ships many; collection is durable before that anyway.
@@ -265,7 +266,7 @@ def click_event(click: Click, link: TrackedLink) -> WarehouseEvent:
 
 def ship_clicks(
     session: Session,
-    warehouse: Warehouse,
+    warehouse: Appender,
     *,
     now: datetime,
     batch_size: int = BATCH_SIZE,

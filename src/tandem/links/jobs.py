@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tandem.core import Clock
 from tandem.links.actions import BATCH_SIZE, ship_clicks
 from tandem.settings import Settings
-from tandem.storage.warehouse import Warehouse
+from tandem.storage.warehouse_open import BriefWriter
 
 
 class JobContextLike(Protocol):
@@ -32,9 +32,9 @@ class JobContextLike(Protocol):
 def ship_link_clicks(ctx: JobContextLike, payload: dict[str, Any]) -> None:
     """Move unshipped clicks to the warehouse; idempotent (event id = click id).
 
-    The warehouse is opened for the run. WarehouseBusy (another process holds the DuckDB
-    file) is a transient error: the worker retries with backoff.
+    The warehouse file is held only during each batch append (BriefWriter). WarehouseBusy
+    (readers held it past the writer's patience) is transient: the worker retries.
     """
     batch_size = int(payload.get("batch_size", BATCH_SIZE))
-    with Warehouse(ctx.settings.warehouse_path) as warehouse:
-        ship_clicks(ctx.session, warehouse, now=ctx.clock.now(), batch_size=batch_size)
+    writer = BriefWriter(ctx.settings.warehouse_path)
+    ship_clicks(ctx.session, writer, now=ctx.clock.now(), batch_size=batch_size)

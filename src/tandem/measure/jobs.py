@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tandem.core import Clock
 from tandem.measure.shipping import BATCH_SIZE, ship_events
 from tandem.settings import Settings
-from tandem.storage.warehouse import Warehouse
+from tandem.storage.warehouse_open import BriefWriter
 
 
 class JobContextLike(Protocol):
@@ -28,8 +28,10 @@ class JobContextLike(Protocol):
 def ship_collected_events(ctx: JobContextLike, payload: dict[str, Any]) -> None:
     """Move outbox events to the warehouse; idempotent (the warehouse ignores known ids).
 
-    WarehouseBusy (another process holds the DuckDB file) is transient: the worker retries.
+    The warehouse file is held only while each batch is appended, so pages reading it in
+    other processes wait at most one append. WarehouseBusy (readers held it past the
+    writer's patience) is transient: the worker retries.
     """
     batch_size = int(payload.get("batch_size", BATCH_SIZE))
-    with Warehouse(ctx.settings.warehouse_path) as warehouse:
-        ship_events(ctx.session, warehouse, now=ctx.clock.now(), batch_size=batch_size)
+    writer = BriefWriter(ctx.settings.warehouse_path)
+    ship_events(ctx.session, writer, now=ctx.clock.now(), batch_size=batch_size)

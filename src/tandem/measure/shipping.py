@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from tandem.measure import store
 from tandem.storage.queue import JobRow, JobStatus, enqueue
-from tandem.storage.warehouse import Warehouse
+from tandem.storage.warehouse_open import Appender
 
 SHIP_COLLECTED_EVENTS = "ship_collected_events"
 # Events wait this long so one job ships many; they are durable in the outbox meanwhile.
@@ -39,7 +39,7 @@ def schedule_shipping(
 
 def ship_events(
     session: Session,
-    warehouse: Warehouse,
+    warehouse: Appender,
     *,
     now: datetime,
     batch_size: int = BATCH_SIZE,

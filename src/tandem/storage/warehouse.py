@@ -6,7 +6,11 @@ throughput: one INSERT per batch from column lists, not one statement per row. D
 list parameters inserts tens of thousands per second without pandas or Arrow.
 
 DuckDB lets one process open a file for writing; a second process cannot open it at all, not
-even read-only, while the first holds it. `WarehouseBusy` reports that case.
+even read-only, while the first holds it (and one process cannot hold it both read-only and
+read-write). So nobody holds it long: the writer (the ship job) opens it for each batch
+append only (`append_briefly`), readers open it read-only for one page (`open_for_reading`),
+and both retry with back-off while the other holds it. `WarehouseBusy` reports a wait
+that ran out of patience; docs/measure.md has the waits measured under load.
 """
 
 from __future__ import annotations
@@ -78,6 +82,12 @@ class WarehouseError(TandemError):
 
 class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse file (DuckDB allows one writing process)."""
+
+    status = 503
+
+
+class WarehouseHeldHere(WarehouseBusy):
+    """This process holds the file with the other mode (read-only vs read-write)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +183,14 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(
-                f"The warehouse {path} is open in another process (`tandem serve` or a worker). "
-                "Stop that process first, or run this from inside it."
+                f"The warehouse {path} is busy: another process (`tandem serve` or a "
+                "worker) is writing to it. Try again in a few seconds."
+            ) from exc
+        raise WarehouseError(f"The warehouse {path} cannot be opened: {exc}") from exc
+    except duckdb.ConnectionException as exc:
+        if "different configuration" in str(exc):
+            raise WarehouseHeldHere(
+                f"The warehouse {path} is open in this process in the other mode."
             ) from exc
         raise WarehouseError(f"The warehouse {path} cannot be opened: {exc}") from exc
     except duckdb.Error as exc:

@@ -21,14 +21,17 @@ from tandem.measure.experiments import (
     experiments_of,
     update_experiment,
 )
+from tandem.measure.funnels import parse_steps
+from tandem.web.cohort_data import cohort_data
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.experiment_data import experiment_data, experiment_json
+from tandem.web.funnel_data import funnel_data
 from tandem.web.measure_data import (
+    ParamsDep,
     Range,
+    RangeDep,
+    RangeQuery,
     attribution_data,
-    cohort_data,
-    funnel_data,
-    parse_range,
     paths_data,
     warehouse_runner,
 )
@@ -36,35 +39,29 @@ from tandem.web.measure_data import (
 router = APIRouter(prefix="/api/v1/workspaces/{ws}/measure", tags=["measure"])
 View = Annotated[Member, Depends(permit(Permission.ANALYTICS_VIEW))]
 Manage = Annotated[Member, Depends(permit(Permission.MEASURE_MANAGE))]
-Text = Annotated[str | None, Query()]
 
 
-def _span(member: Member, state: Any, since: str | None, until: str | None,
-          compare: str | None) -> Range:  # fmt: skip
-    return parse_range(
-        since, until, compare, zone=member.workspace.timezone, now=state.clock.now()
-    )
+def _span(member: Member, state: Any, query: RangeQuery) -> Range:
+    return query.parse(member.workspace.timezone, state.clock.now())
 
 
 @router.get("/attribution", summary="Conversions and value per channel by every model")
 def attribution(
     member: View,
     state: StateDep,
-    since: Text = None,
-    until: Text = None,
-    compare: Text = None,
+    query: RangeDep,
+    params: ParamsDep,
 ) -> dict[str, Any]:
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
-        return attribution_data(runner, member.workspace.id, span)
+        return attribution_data(runner, member.workspace.id, span, params)
 
 
 @router.get("/paths", summary="Top journey paths with conversions and value")
 def paths(
-    member: View, state: StateDep, since: Text = None, until: Text = None,
-    compare: Text = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    member: View, state: StateDep, query: RangeDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:  # fmt: skip
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         return paths_data(runner, member.workspace.id, span, limit)
 
@@ -72,19 +69,18 @@ def paths(
 @router.get("/funnels", summary="A funnel of ordered steps (repeat `step`)")
 def funnels(
     member: View, state: StateDep, step: Annotated[list[str], Query()],
-    since: Text = None, until: Text = None, compare: Text = None,
+    query: RangeDep,
 ) -> dict[str, Any]:  # fmt: skip
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
-        return funnel_data(runner, member.workspace.id, span, step)
+        return funnel_data(runner, member.workspace.id, span, parse_steps(step))
 
 
 @router.get("/cohorts", summary="Cohorts by first-touch week and channel")
 def cohorts(
-    member: View, state: StateDep, since: Text = None, until: Text = None,
-    compare: Text = None, weeks: Annotated[int, Query(ge=1, le=26)] = 8,
+    member: View, state: StateDep, query: RangeDep, weeks: Annotated[int, Query(ge=1, le=26)] = 8,
 ) -> dict[str, Any]:  # fmt: skip
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         return cohort_data(runner, member.workspace.id, span, weeks)
 
@@ -151,12 +147,12 @@ def create(
 @router.get("/experiments/{experiment_id}", summary="An experiment and its results")
 def results(
     experiment_id: str, member: View, session: SessionDep, state: StateDep,
-    since: Text = None, until: Text = None, compare: Text = None,
+    query: RangeDep,
     baseline: Annotated[float | None, Query(gt=0, lt=1)] = None,
     mde: Annotated[float, Query(gt=0, lt=10)] = 0.1,
 ) -> dict[str, Any]:  # fmt: skip
     experiment = experiment_in(session, member.workspace.id, experiment_id)
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         return experiment_data(runner, member.workspace.id, span, experiment,
                                baseline=baseline, mde=mde)  # fmt: skip

@@ -18,13 +18,19 @@ from tandem.measure.experiments import (
     experiment_in,
     experiments_of,
 )
+from tandem.measure.funnels import parse_steps
+from tandem.measure.saved_funnels import MATCHES, funnel_json, funnels_of
+from tandem.web.cohort_data import cohort_csv, cohort_data
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.experiment_data import experiment_data, experiment_form, experiment_json
+from tandem.web.funnel_data import FORM_ROWS, funnel_csv, funnel_data
 from tandem.web.measure_data import (
+    ParamsDep,
+    Range,
+    RangeDep,
+    RangeQuery,
     attribution_data,
-    cohort_data,
-    funnel_data,
-    parse_range,
+    attribution_rows,
     paths_data,
     warehouse_runner,
 )
@@ -33,7 +39,6 @@ from tandem.web.render import csv_response, page
 router = APIRouter(include_in_schema=False)
 View = Annotated[Member, Depends(permit(Permission.ANALYTICS_VIEW))]
 Manage = Annotated[Member, Depends(permit(Permission.MEASURE_MANAGE))]
-Since = Annotated[str | None, Query()]
 
 
 def _render(
@@ -45,37 +50,28 @@ def _render(
     return page(request, f"measure/{template}", data, member=member, title=title)
 
 
-def _span(member: Member, state: Any, since: str | None, until: str | None, compare: str | None) -> Any:  # fmt: skip
-    ws = member.workspace
-    return parse_range(since, until, compare, zone=ws.timezone, now=state.clock.now())
+def _span(member: Member, state: Any, query: RangeQuery) -> Range:
+    return query.parse(member.workspace.timezone, state.clock.now())
 
 
 @router.get("/w/{ws}/measure/attribution")
 def attribution_page(
-    request: Request, member: View, state: StateDep,
-    since: Since = None, until: Since = None, compare: Since = None,
+    request: Request, member: View, state: StateDep, query: RangeDep,
+    params: ParamsDep,
 ) -> Response:  # fmt: skip
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
-        data = attribution_data(runner, member.workspace.id, span)
-    keys = [m["key"] for m in data["models"]]  # type: ignore[attr-defined]
-    rows = [[c["channel"], *(c["conversions"].get(k, 0.0) for k in keys),
-             *(c["value"].get(k, 0.0) for k in keys)] for c in data["channels"]]  # type: ignore[attr-defined]  # fmt: skip
-    header = [
-        "channel",
-        *(f"{k}_conversions" for k in keys),
-        *(f"{k}_value" for k in keys),
-    ]
+        data = attribution_data(runner, member.workspace.id, span, params)
     return _render(request, member, "attribution.html", data, "Attribution",
-                   ("attribution.csv", header, rows))  # fmt: skip
+                   ("attribution.csv", *attribution_rows(data)))  # fmt: skip
 
 
 @router.get("/w/{ws}/measure/paths")
 def paths_page(
     request: Request, member: View, state: StateDep,
-    since: Since = None, until: Since = None, compare: Since = None,
+    query: RangeDep,
 ) -> Response:  # fmt: skip
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         data = paths_data(runner, member.workspace.id, span)
     rows = [[p["path"], p["conversions"], p["value"], p["not_converted"]]
@@ -86,39 +82,34 @@ def paths_page(
 
 @router.get("/w/{ws}/measure/funnels")
 def funnel_page(
-    request: Request, member: View, state: StateDep,
-    since: Since = None, until: Since = None, compare: Since = None,
+    request: Request, member: View, state: StateDep, session: SessionDep,
+    query: RangeDep,
     step: Annotated[list[str] | None, Query()] = None,
 ) -> Response:  # fmt: skip
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     steps = [s for s in (step or []) if s.strip()]
-    data: dict[str, Any] = {"period": span.period, "comparison": span.comparison,
-                            "compare": span.compare, "step_texts": steps, "steps": []}  # fmt: skip
+    data: dict[str, Any] = {**span.as_json(), "step_texts": steps, "steps": []}
     if steps:
+        parsed = parse_steps(steps)
         with warehouse_runner(state) as runner:
-            data = funnel_data(runner, member.workspace.id, span, steps)
-    rows = [[s["step"], s["people"], s["of_first"], s["of_previous"], s["dropped"],
-             s["median_seconds"]] for s in data["steps"]]  # fmt: skip
-    header = ["step", "people", "of_first", "of_previous", "dropped", "median_seconds"]
+            data = funnel_data(runner, member.workspace.id, span, parsed)
+    data["saved"] = [funnel_json(f) for f in funnels_of(session, member.workspace.id)]
+    data.update(matches=MATCHES, form_rows=FORM_ROWS)
     return _render(request, member, "funnels.html", data, "Funnels",
-                   ("funnel.csv", header, rows))  # fmt: skip
+                   ("funnel.csv", *funnel_csv(data)))  # fmt: skip
 
 
 @router.get("/w/{ws}/measure/cohorts")
 def cohort_page(
     request: Request, member: View, state: StateDep,
-    since: Since = None, until: Since = None, compare: Since = None,
+    query: RangeDep,
     weeks: Annotated[int, Query(ge=1, le=26)] = 8,
 ) -> Response:  # fmt: skip
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         data = cohort_data(runner, member.workspace.id, span, weeks)
-    rows = [[c["week"], c["channel"], c["people"], *c["active"], *c["revenue"]]
-            for c in data["cohorts"]]  # type: ignore[attr-defined]  # fmt: skip
-    header = ["week", "channel", "people", *(f"active_w{k}" for k in range(weeks)),
-              *(f"revenue_w{k}" for k in range(weeks))]  # fmt: skip
     return _render(request, member, "cohorts.html", data, "Cohorts",
-                   ("cohorts.csv", header, rows))  # fmt: skip
+                   ("cohorts.csv", *cohort_csv(data)))  # fmt: skip
 
 
 @router.get("/w/{ws}/measure/experiments")
@@ -144,12 +135,12 @@ async def experiment_create(
 @router.get("/w/{ws}/measure/experiments/{experiment_id}")
 def experiment_page(
     request: Request, experiment_id: str, member: View, session: SessionDep,
-    state: StateDep, since: Since = None, until: Since = None, compare: Since = None,
+    state: StateDep, query: RangeDep,
     baseline: Annotated[float | None, Query(gt=0, lt=1)] = None,
     mde: Annotated[float, Query(gt=0, lt=10)] = 0.1,
 ) -> Response:  # fmt: skip
     experiment = experiment_in(session, member.workspace.id, experiment_id)
-    span = _span(member, state, since, until, compare)
+    span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         data = experiment_data(runner, member.workspace.id, span, experiment,
                                baseline=baseline, mde=mde)  # fmt: skip
