@@ -21,8 +21,10 @@ from tandem.jobs.publishing import (
 )
 from tandem.jobs.queues import plan_queues_job
 from tandem.jobs.reports import (
+    REFIT_BUDGET,
     SEND_DUE_REPORTS,
     SEND_REPORT,
+    refit_budget,
     send_due_reports,
     send_report,
 )
@@ -73,4 +75,5 @@ HANDLERS: dict[str, Handler] = {
     LISTEN_COLLECT: collect_listening,
     SEND_DUE_REPORTS: send_due_reports,
     SEND_REPORT: send_report,
+    REFIT_BUDGET: refit_budget,
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -73,8 +73,19 @@ def build_sections(
     previous: Period | None,
     today: date,
     filters: Mapping[str, str],
+    now: datetime | None = None,
+    refit_in_background: bool = False,
 ) -> list[Section]:
-    ctx = Context(session, workspace_id, period, previous, today, dict(filters))
+    ctx = Context(
+        session,
+        workspace_id,
+        period,
+        previous,
+        today,
+        dict(filters),
+        now=now,
+        refit_in_background=refit_in_background,
+    )
     unknown = [k for k in keys if k not in SECTIONS]
     if unknown:
         raise InvalidInput(

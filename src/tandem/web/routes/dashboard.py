@@ -46,6 +46,8 @@ def dashboard_page(
         previous=period.compared(how),
         today=today,
         filters=filters,
+        now=state.clock.now(),
+        refit_in_background=True,
     )
     data = {
         "view": chosen,
