@@ -4,6 +4,7 @@ import tandem.accounts.store
 import tandem.brand.store
 import tandem.compose.autopost.store
 import tandem.compose.feeds
+import tandem.compose.pillars
 import tandem.compose.store
 import tandem.inbox.crisis_watch
 import tandem.inbox.rules_store

@@ -9,18 +9,22 @@ from sqlalchemy.orm import Session
 
 from tandem import plan
 from tandem.accounts import Role
+from tandem.compose.pillars import pillars_in
 from tandem.core import InvalidInput
 from tandem.core.periods import Period
+from tandem.publish.store import accounts_in
 from tandem.report import budget as _budget  # noqa: F401  (registers its section)
 from tandem.report import marketing as _marketing  # noqa: F401  (registers its sections)
+from tandem.report import pillars as _pillars  # noqa: F401  (registers its section)
 from tandem.report import social as _social  # noqa: F401  (registers its sections)
 from tandem.report.posts import platforms_in
 from tandem.report.section import SECTIONS, Context, Section
 
 VIEWS: dict[str, tuple[str, ...]] = {
-    "social": ("social_performance", "social_breakdown", "best_time"),
+    "social": ("social_performance", "social_breakdown", "social_pillars", "best_time"),
     "marketing": ("goals", "campaign_roi", "channel_mix", "budget_guidance"),
 }
+FILTERS = ("campaign", "platform", "account", "pillar")
 VIEW_LABELS = {"social": "Social performance", "marketing": "Goals and ROI"}
 
 
@@ -61,6 +65,30 @@ def check_filters(
                 field="platform",
             )
         clean["platform"] = platform
+    account = filters.get("account") or ""
+    if account:
+        if account not in {a.id for a in accounts_in(session, workspace_id)}:
+            raise InvalidInput(
+                "account: no such connected account in this workspace; choose one from "
+                "the list.",
+                field="account",
+            )
+        clean["account"] = account
+    pillar = filters.get("pillar") or ""
+    if pillar:
+        if pillar not in {p.id for p in pillars_in(session, workspace_id)}:
+            raise InvalidInput(
+                "pillar: no such content pillar in this workspace; choose one from the "
+                "list.",
+                field="pillar",
+            )
+        clean["pillar"] = pillar
+    unknown = sorted(set(filters) - set(FILTERS))
+    if unknown:
+        raise InvalidInput(
+            f"filters: unknown {', '.join(unknown)}; use {', '.join(FILTERS)}.",
+            field="filters",
+        )
     return clean
 
 

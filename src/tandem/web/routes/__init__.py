@@ -7,6 +7,7 @@ from tandem.web.routes import (
     api_autopost,
     api_compose,
     api_conversions,
+    api_dashboard,
     api_inbox,
     api_listen,
     api_measure,
@@ -37,6 +38,7 @@ from tandem.web.routes import (
     measure_analysis,
     media,
     notifications,
+    pillars,
     plan,
     plan_campaigns,
     public_media,
@@ -58,6 +60,8 @@ ROUTERS = (
     calendar.router,
     create_import.router,
     autopost.router,  # before create: /create/feeds is not a brief id
+    pillars.router,  # before create: /create/pillars is not a brief id
+    pillars.api,
     create.router,
     links.router,
     collect.router,
@@ -94,6 +98,7 @@ ROUTERS = (
     api_publications.router,
     api_reports.router,
     api_reports.branding_router,
+    api_dashboard.router,
     api_queue.router,
     api_conversions.router,
     api_sites.router,
