@@ -27,6 +27,7 @@ import tandem.publish.ledger
 import tandem.publish.queue_slots
 import tandem.publish.recurring
 import tandem.publish.store
+import tandem.report.competitors
 import tandem.report.fits
 import tandem.report.store
 import tandem.storage.queue  # noqa: F401

@@ -55,6 +55,7 @@ def test_the_social_manager_sees_engagement_rate_on_an_impressions_base(
         "social_breakdown",
         "social_pillars",
         "best_time",
+        "competitor_benchmark",
     ]
     figures = {f["key"]: f for f in data["sections"][0]["section"]["figures"]}
     # five seeded posts: impressions 1000..1040, engagements 26..30

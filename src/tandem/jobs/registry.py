@@ -24,9 +24,11 @@ from tandem.jobs.reports import (
     REFIT_BUDGET,
     SEND_DUE_REPORTS,
     SEND_REPORT,
+    SNAPSHOT_COMPETITORS,
     refit_budget,
     send_due_reports,
     send_report,
+    snapshot_competitors_job,
 )
 from tandem.jobs.webhooks import DELIVER_WEBHOOK, deliver_webhook
 from tandem.links import SHIP_LINK_CLICKS, ship_link_clicks
@@ -76,4 +78,5 @@ HANDLERS: dict[str, Handler] = {
     SEND_DUE_REPORTS: send_due_reports,
     SEND_REPORT: send_report,
     REFIT_BUDGET: refit_budget,
+    SNAPSHOT_COMPETITORS: snapshot_competitors_job,
 }

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tandem.accounts.store import workspace_by_id
+from tandem.connectors.public import PublicProfiles
 from tandem.core import NotFound
 from tandem.core.periods import local_today
 from tandem.jobs.periodic import ensure_periodic
 from tandem.plan.refit import REFIT_BUDGET
 from tandem.report import budget, store
+from tandem.report.competitors import SNAPSHOT_COMPETITORS, snapshot_competitors
 from tandem.report.delivery import (
     SEND_DUE_REPORTS,
     SEND_EVERY,
@@ -24,9 +26,11 @@ if TYPE_CHECKING:  # the registry imports this module's handler: no runtime impo
 
 __all__ = [
     "REFIT_BUDGET",
+    "SNAPSHOT_COMPETITORS",
     "SEND_DUE_REPORTS",
     "SEND_REPORT",
     "refit_budget",
+    "snapshot_competitors_job",
     "send_due_reports",
     "send_report",
 ]
@@ -72,3 +76,25 @@ def refit_budget(ctx: JobContext, payload: dict[str, Any]) -> None:
         until=date.fromisoformat(until) if until else None,
         campaign=payload.get("campaign") or None,
     )
+
+
+SNAPSHOT_EVERY = timedelta(days=1)
+
+
+def snapshot_competitors_job(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Job handler: payload optional workspace_id (a competitor was just added: read that
+    workspace's now). Without it, every workspace, then the next run a day later."""
+    reader = PublicProfiles()
+    try:
+        snapshot_competitors(
+            ctx.session,
+            reader.read,
+            now=ctx.clock.now(),
+            workspace_id=payload.get("workspace_id"),
+        )
+    finally:
+        reader.close()
+    if not payload.get("workspace_id"):
+        ensure_periodic(
+            ctx.session, SNAPSHOT_COMPETITORS, now=ctx.clock.now(), delay=SNAPSHOT_EVERY
+        )

@@ -13,6 +13,7 @@ from tandem.compose.pillars import pillars_in
 from tandem.core import InvalidInput
 from tandem.core.periods import Period
 from tandem.publish.store import accounts_in
+from tandem.report import benchmark as _benchmark  # noqa: F401  (registers its section)
 from tandem.report import budget as _budget  # noqa: F401  (registers its section)
 from tandem.report import marketing as _marketing  # noqa: F401  (registers its sections)
 from tandem.report import pillars as _pillars  # noqa: F401  (registers its section)
@@ -21,7 +22,13 @@ from tandem.report.posts import platforms_in
 from tandem.report.section import SECTIONS, Context, Section
 
 VIEWS: dict[str, tuple[str, ...]] = {
-    "social": ("social_performance", "social_breakdown", "social_pillars", "best_time"),
+    "social": (
+        "social_performance",
+        "social_breakdown",
+        "social_pillars",
+        "best_time",
+        "competitor_benchmark",
+    ),
     "marketing": ("goals", "campaign_roi", "channel_mix", "budget_guidance"),
 }
 FILTERS = ("campaign", "platform", "account", "pillar")

@@ -17,6 +17,7 @@ from tandem.core import Clock
 from tandem.core.periods import local_today
 from tandem.publish.store import PublishedPostRow
 from tandem.report import actions
+from tandem.report.competitors import add_competitor
 from tandem.report.model import Report, ReportInput, Schedule
 from tandem.sim.media_mix import seed_spend_history
 
@@ -76,6 +77,10 @@ def seed_reports_demo(
 ) -> Report:
     today = local_today(clock.now(), owner.workspace.timezone)
     seed_pillars(session, owner=owner, clock=clock)
+    for platform, handle in (("sandbox", "rival_outfitters"), ("instagram", "rival")):
+        add_competitor(
+            session, actor=owner, platform=platform, handle=handle, clock=clock
+        )
     seed_spend_history(
         session, actor=owner, clock=clock, end=today - timedelta(days=1), seed=seed
     )

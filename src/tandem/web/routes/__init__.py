@@ -23,6 +23,7 @@ from tandem.web.routes import (
     brand,
     calendar,
     collect,
+    competitors,
     create,
     create_import,
     dashboard,
@@ -79,6 +80,7 @@ ROUTERS = (
     listen.router,
     measure_analysis.router,
     measure.router,
+    competitors.router,  # before dashboard's pages
     dashboard.router,
     reports.router,
     plan.router,
@@ -99,6 +101,7 @@ ROUTERS = (
     api_reports.router,
     api_reports.branding_router,
     api_dashboard.router,
+    competitors.api,
     api_queue.router,
     api_conversions.router,
     api_sites.router,
