@@ -99,6 +99,43 @@ def check_filters(
     return clean
 
 
+def filter_choices(
+    session: Session, workspace_id: str
+) -> dict[str, list[dict[str, str]]]:
+    """What each filter can be set to, as value and label (the report builder's lists)."""
+    return {
+        "campaign": [
+            {"value": c.id, "label": c.name}
+            for c in plan.store.campaigns_in(session, workspace_id)
+        ],
+        "platform": [
+            {"value": p, "label": p} for p in platforms_in(session, workspace_id)
+        ],
+        "account": [
+            {"value": a.id, "label": f"@{a.handle}"}
+            for a in accounts_in(session, workspace_id)
+        ],
+        "pillar": [
+            {"value": p.id, "label": p.name} for p in pillars_in(session, workspace_id)
+        ],
+    }
+
+
+def describe_filters(
+    filters: Mapping[str, str], choices: Mapping[str, list[dict[str, str]]]
+) -> str:
+    """'campaign: Spring Launch; pillar: Education', or '' for no filter."""
+    parts = []
+    for key in FILTERS:
+        value = filters.get(key)
+        if value:
+            label = next(
+                (c["label"] for c in choices.get(key, []) if c["value"] == value), value
+            )
+            parts.append(f"{key}: {label}")
+    return "; ".join(parts)
+
+
 def build_sections(
     session: Session,
     workspace_id: str,
