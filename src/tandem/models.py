@@ -4,6 +4,7 @@ import tandem.accounts.store
 import tandem.brand.store
 import tandem.compose.autopost.store
 import tandem.compose.feeds
+import tandem.compose.pillars
 import tandem.compose.store
 import tandem.inbox.crisis_watch
 import tandem.inbox.rules_store
@@ -27,6 +28,8 @@ import tandem.publish.ledger
 import tandem.publish.queue_slots
 import tandem.publish.recurring_store
 import tandem.publish.store
+import tandem.report.competitors
+import tandem.report.fits
 import tandem.report.store
 import tandem.storage.queue  # noqa: F401
 from tandem.storage import Base

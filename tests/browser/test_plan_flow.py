@@ -82,11 +82,14 @@ def test_goal_campaign_import_roas_and_a_scheduled_report(
     page.get_by_label("Title").fill("Spring Launch weekly")
     page.get_by_label("Campaign ROI").check()
     page.get_by_label("Goals", exact=True).check()
+    page.locator("select[name=filter_campaign]").select_option(label="Spring Launch")
     page.get_by_label("Schedule").select_option("weekly")
     page.get_by_label("Recipients (one address a line)").fill("client@acme.test")
     page.get_by_role("button", name="Create report").click()
     page.wait_for_url("**/reports?notice=created")
-    assert page.locator("tr[data-report] td").nth(2).inner_text() == "weekly"
+    cells = page.locator("tr[data-report] td")
+    assert cells.nth(2).inner_text() == "campaign: Spring Launch"
+    assert cells.nth(3).inner_text() == "weekly"
 
     world.clock.advance(days=7)  # Monday 9 Nov: the report is due at 08:00 Paris
     settings = make_settings(
@@ -113,6 +116,7 @@ def test_goal_campaign_import_roas_and_a_scheduled_report(
     pdf = files["spring-launch-weekly-2026-11-02-2026-11-08.pdf"]
     text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(pdf))
     assert "Spring Launch weekly" in text and "ROAS" in text
+    assert "Filters: campaign: Spring Launch" in text
     csvs = zipfile.ZipFile(
         io.BytesIO(files["spring-launch-weekly-2026-11-02-2026-11-08-csv.zip"])
     )

@@ -50,14 +50,20 @@ def test_the_social_manager_sees_engagement_rate_on_an_impressions_base(
     data = c.get(f"/w/{world.acme.slug}/dashboard?format=json").json()
     assert data["view"] == "social"
     keys = [s["section"]["key"] for s in data["sections"]]
-    assert keys == ["social_performance", "social_breakdown", "best_time"]
+    assert keys == [
+        "social_performance",
+        "social_breakdown",
+        "social_pillars",
+        "best_time",
+        "competitor_benchmark",
+    ]
     figures = {f["key"]: f for f in data["sections"][0]["section"]["figures"]}
     # five seeded posts: impressions 1000..1040, engagements 26..30
     assert figures["impressions"]["value"] == 5100
     assert figures["engagements"]["value"] == 140
     assert figures["engagement_rate"]["text"] == "2.75%"
     assert "÷ impressions" in figures["engagement_rate"]["definition"]
-    heat = data["sections"][2]["plots"][0]["figure"]["data"][0]
+    heat = data["sections"][3]["plots"][0]["figure"]["data"][0]
     assert heat["type"] == "heatmap"
     # posts went out at 09:00 UTC = 10:00 in Paris; hover says how many posts back a cell
     monday = heat["y"].index("Mon")

@@ -91,3 +91,75 @@ def test_an_analyst_reads_reports_but_cannot_build_them(client_as, world):
     assert page.status_code == 200 and "New report" not in page.text
     token = csrf_of(page.text)
     assert c.post(base, data={"csrf_token": token, "title": "x"}).status_code == 403
+
+
+def test_the_builder_sets_filters_that_apply_to_every_section(client_as, world, db):
+    import io
+    import zipfile
+
+    import pypdfium2 as pdfium
+    from sqlalchemy import update
+
+    from tandem.publish.store import PublishedPostRow
+
+    c = client_as(Role.SOCIAL_MANAGER)
+    slug = world.acme.slug
+    token = csrf_of(c.get(f"/w/{slug}/create/pillars").text)
+    c.post(
+        f"/w/{slug}/create/pillars",
+        data={"csrf_token": token, "name": "Education", "colour": "#2f7d6d"},
+    )
+    page = c.get(f"/w/{slug}/reports").text
+    pillar_id = page.split('name="filter_pillar"')[1].split('<option value="')[2][:32]
+    with db.session() as s:  # two of acme's five posts are Education
+        s.execute(
+            update(PublishedPostRow)
+            .where(PublishedPostRow.platform_post_id.in_(["acme-1", "acme-2"]))
+            .values(pillar_id=pillar_id)
+        )
+    base = f"/w/{slug}/reports"
+    token = csrf_of(page)
+    bad = c.post(
+        base,
+        data={
+            "csrf_token": token,
+            "title": "Education",
+            "sections": "social_performance",
+            "filter_account": "not-an-account",
+        },
+    )
+    assert bad.status_code == 422 and 'data-error-field="account"' in bad.text
+    created = c.post(
+        base,
+        data={
+            "csrf_token": token,
+            "title": "Education on X",
+            "sections": ["social_performance", "social_pillars"],
+            "filter_pillar": pillar_id,
+            "filter_platform": "x",
+            "filter_account": world.acme_account_id,
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text[:300]
+    listed = c.get(base).text
+    assert "pillar: Education" in listed and "platform: x" in listed
+    report_id = listed.split('data-report="')[1].split('"')[0]
+    zipped = c.get(f"{base}/{report_id}/download?format=csv").content
+    figures = (
+        zipfile.ZipFile(io.BytesIO(zipped)).read("figures.csv").decode("utf-8-sig")
+    )
+    posts = next(line for line in figures.splitlines() if ",Posts," in line)
+    assert posts.split(",")[2] == "2"  # only the pillar's posts, in every section
+    pillars = (
+        zipfile.ZipFile(io.BytesIO(zipped))
+        .read("social_pillars-by_pillar.csv")
+        .decode("utf-8-sig")
+    )
+    assert [line.split(",")[0] for line in pillars.strip().splitlines()[1:]] == [
+        "Education"
+    ]
+    pdf = c.get(f"{base}/{report_id}/download?format=pdf").content
+    first = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert "Filters: campaign" not in first
+    assert "platform: x" in first and "pillar: Education" in first

@@ -2,6 +2,7 @@
 
 from tandem.cli import (  # noqa: F401  (registers commands)
     accounts,
+    competitors,
     demo,
     feeds,
     listen,

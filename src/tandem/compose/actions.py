@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tandem.accounts import Member, Permission, allows, audit
 from tandem.compose import checks
 from tandem.compose.model import TONES, Brief, BriefDetail, BriefStatus, Variant
+from tandem.compose.pillars import check_pillar
 from tandem.compose.publishing import schedule_variant
 from tandem.compose.store import (
     BriefRow,
@@ -45,6 +46,7 @@ class BriefInput:
     sponsored: bool = False
     planned_at: datetime | None = None
     account_ids: tuple[str, ...] = ()
+    pillar_id: str | None = None
 
 
 def _clean(data: BriefInput) -> BriefInput:
@@ -192,6 +194,7 @@ def create_brief(
     data = _clean(data)
     accounts = _accounts(session, actor.workspace.id, data.account_ids)
     checks.check_media_ids(session, actor.workspace.id, data.media_ids)
+    check_pillar(session, actor.workspace.id, data.pillar_id)
     now = clock.now()
     row = BriefRow(
         id=new_id(),
@@ -205,6 +208,7 @@ def create_brief(
         sponsored=data.sponsored,
         status=BriefStatus.DRAFT.value,
         planned_at=data.planned_at,
+        pillar_id=data.pillar_id or None,
         created_by=actor.user.id,
         created_at=now,
         updated_at=now,
@@ -244,6 +248,7 @@ def update_brief(
     data = _clean(data)
     accounts = _accounts(session, actor.workspace.id, data.account_ids)
     checks.check_media_ids(session, actor.workspace.id, data.media_ids)
+    check_pillar(session, actor.workspace.id, data.pillar_id)
     before = to_brief(row)
     row.title, row.text, row.link, row.tone = (
         data.title,
@@ -257,6 +262,7 @@ def update_brief(
         data.sponsored,
         data.planned_at,
     )
+    row.pillar_id = data.pillar_id or None
     row.updated_at = clock.now()
     _sync_variants(session, row, accounts, actor=actor, base_url=base_url, clock=clock)
     after = to_brief(row)

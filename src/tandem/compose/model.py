@@ -52,6 +52,7 @@ class Brief:
     created_by: str | None
     created_at: datetime
     updated_at: datetime
+    pillar_id: str | None = None  # the content pillar (tandem.compose.pillars)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ class BriefRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    pillar_id: Mapped[str | None] = mapped_column(
+        ForeignKey("content_pillars.id", ondelete="SET NULL")
+    )
 
 
 class VariantRow(Base):
@@ -111,6 +114,7 @@ def to_brief(row: BriefRow) -> Brief:
         row.created_by,
         row.created_at,
         row.updated_at,
+        row.pillar_id,
     )
 
 

@@ -27,7 +27,13 @@ def ensure_periodic(
 
 
 # Kinds the minute sweep keeps on the calendar (each job re-queues itself as it finishes).
-TICKED = ("poll_inboxes", "detect_crises", "listen.collect", "report.send_due")
+TICKED = (
+    "poll_inboxes",
+    "detect_crises",
+    "listen.collect",
+    "report.send_due",
+    "report.snapshot_competitors",
+)
 
 
 def tick(session: Session, *, now: datetime) -> list[str]:

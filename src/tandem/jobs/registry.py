@@ -21,10 +21,14 @@ from tandem.jobs.publishing import (
 )
 from tandem.jobs.queues import plan_queues_job
 from tandem.jobs.reports import (
+    REFIT_BUDGET,
     SEND_DUE_REPORTS,
     SEND_REPORT,
+    SNAPSHOT_COMPETITORS,
+    refit_budget,
     send_due_reports,
     send_report,
+    snapshot_competitors_job,
 )
 from tandem.jobs.webhooks import DELIVER_WEBHOOK, deliver_webhook
 from tandem.links import SHIP_LINK_CLICKS, ship_link_clicks
@@ -73,4 +77,6 @@ HANDLERS: dict[str, Handler] = {
     LISTEN_COLLECT: collect_listening,
     SEND_DUE_REPORTS: send_due_reports,
     SEND_REPORT: send_report,
+    REFIT_BUDGET: refit_budget,
+    SNAPSHOT_COMPETITORS: snapshot_competitors_job,
 }

@@ -18,6 +18,7 @@ from tandem.accounts import Member, audit
 from tandem.core import Clock, InvalidInput, new_id, slugify
 from tandem.plan import store
 from tandem.plan.model import Campaign, parse_currency
+from tandem.plan.refit import queue_refit
 from tandem.plan.spend_import import (
     ColumnMap,
     ImportRejected,
@@ -199,6 +200,8 @@ def import_spend(
         previously_imported=earlier is not None,
         columns=parsed.columns,
     )
+    # The cached budget-guidance curves were fitted on the spend before this import.
+    queue_refit(session, ws, since=None, until=None, campaign=None, now=now)
     audit.record_change(
         session,
         actor=actor,

@@ -67,6 +67,11 @@ class PublishedPostRow(Base):
     text: Mapped[str] = mapped_column(Text)
     content_type: Mapped[str] = mapped_column(String(32))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # For posts not composed in Tandem (imported, simulated); a composed post's pillar is its
+    # brief's. The table is compose's (tandem.compose.pillars), named here, not imported.
+    pillar_id: Mapped[str | None] = mapped_column(
+        ForeignKey("content_pillars.id", ondelete="SET NULL")
+    )
 
 
 class PostMetricRow(Base):

@@ -4,6 +4,7 @@ not commit (the edge owns the transaction)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from tandem.accounts import Member, audit
 from tandem.core import Clock, InvalidInput, new_id
 from tandem.core.periods import COMPARISONS
 from tandem.report import store
+from tandem.report.dashboard import check_filters
 from tandem.report.model import Branding, Report, ReportInput, Schedule
 from tandem.report.section import SECTIONS
 
@@ -116,6 +118,9 @@ def create_report(
     session: Session, *, actor: Member, data: ReportInput, clock: Clock
 ) -> Report:
     data, now = validate(data), clock.now()
+    data = replace(
+        data, filters=check_filters(session, actor.workspace.id, data.filters)
+    )
     row = store.ReportRow(
         id=new_id(),
         workspace_id=actor.workspace.id,
@@ -146,6 +151,9 @@ def update_report(
 ) -> Report:
     row = store.report_row(session, actor.workspace.id, report_id)
     before, data, now = store.to_report(row), validate(data), clock.now()
+    data = replace(
+        data, filters=check_filters(session, actor.workspace.id, data.filters)
+    )
     _apply(row, data, now, actor.workspace.timezone)
     session.flush()
     after = store.to_report(row)

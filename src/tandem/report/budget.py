@@ -4,11 +4,16 @@ they recommend (tandem.plan.budget), over the dashboard's period."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from tandem import plan
-from tandem.plan.budget import MIN_DAYS, guidance
+from tandem.core.periods import Period
+from tandem.plan.budget import MIN_DAYS, Guidance, guidance
+from tandem.plan.refit import queue_refit
 from tandem.plan.results import rates_of
+from tandem.report import fits
 from tandem.report import format as fmt
 from tandem.report.marketing import spend_lines
 from tandem.report.section import (
@@ -48,13 +53,13 @@ class BudgetGuidance:
                 self.title,
                 f"Choose a period of at least {MIN_DAYS} days: the curves need that much history.",
             )
-        advice = guidance({c: (spend[c], results[c]) for c in spend})
+        advice, note = _fitted(ctx, {c: (spend[c], results[c]) for c in spend})
         if advice is None:
             return Section(
                 self.key,
                 self.title,
                 "Not enough varied spend yet: guidance needs at least two channels with "
-                f"{MIN_DAYS} days of spend that changed over time.",
+                f"{MIN_DAYS} days of spend that changed over time." + note,
             )
         rows = tuple(
             (
@@ -95,6 +100,7 @@ class BudgetGuidance:
         )
         if advice.skipped:
             summary += f" Not enough varied spend to fit: {', '.join(advice.skipped)}."
+        summary += note
         figure = Figure(
             "uplift",
             "Expected extra results a day",
@@ -120,4 +126,92 @@ class BudgetGuidance:
         return Section(self.key, self.title, summary, (figure,), (chart,), (table,))
 
 
+def _ago(then: datetime, now: datetime) -> str:
+    minutes = max(int((now - then).total_seconds() // 60), 0)
+    if minutes < 1:
+        return "less than a minute ago"
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    hours = minutes // 60
+    return f"{hours} hours ago" if hours < 48 else f"{hours // 24} days ago"
+
+
+def _fitted(ctx: Context, history: fits.History) -> tuple[Guidance | None, str]:
+    """The guidance for `history` and a note on its age. A stored fit of the same data is
+    reused; a stale one is shown at once when the caller refits in the background (a
+    dashboard), otherwise (a report) the curves are refitted now."""
+    campaign = ctx.filters.get("campaign") or None
+    scope = fits.scope_of(ctx.period.days, campaign)
+    current = fits.fingerprint(history)
+    stored = fits.stored_fit(ctx.session, ctx.workspace_id, scope, current)
+    if stored is not None and ctx.now is not None:
+        age = _ago(stored.fitted_at, ctx.now)
+        if stored.fresh:
+            return stored.guidance, f" Curves fitted {age}."
+        if ctx.refit_in_background:
+            queue_refit(
+                ctx.session,
+                ctx.workspace_id,
+                since=ctx.period.start,
+                until=ctx.period.end,
+                campaign=campaign,
+                now=ctx.now,
+            )
+            return stored.guidance, (
+                f" Curves fitted {age} on {stored.since} to {stored.until}; the spend "
+                "changed since, refitting (reload in a minute)."
+            )
+    elif stored is not None and stored.fresh:
+        return stored.guidance, ""
+    advice = guidance(history)
+    if ctx.now is not None:
+        fits.save_fit(
+            ctx.session,
+            ctx.workspace_id,
+            scope,
+            since=ctx.period.start,
+            until=ctx.period.end,
+            fingerprint=current,
+            guidance=advice,
+            now=ctx.now,
+        )
+    return advice, " Curves fitted just now." if ctx.now is not None else ""
+
+
 register(BudgetGuidance())
+
+
+def refit(
+    session: Session,
+    workspace_id: str,
+    *,
+    zone: str,
+    today: date,
+    now: datetime,
+    since: date | None = None,
+    until: date | None = None,
+    campaign: str | None = None,
+) -> int:
+    """Refit and store the curves: for one period, or (no period) for every stored scope
+    over the same number of days up to `today`, or the dashboard's default 30 days when
+    none is stored. Returns how many scopes were fitted."""
+    if since is not None and until is not None:
+        periods = [(Period(since, until, zone), campaign)]
+    else:
+        stored = fits.scopes_of(session, workspace_id)
+        lengths = {(s.split(":")[0], s.split(":", 1)[1]) for s, _, _ in stored} or {
+            ("30d", "all")
+        }
+        periods = [
+            (
+                Period(today - timedelta(days=int(d[:-1]) - 1), today, zone),
+                None if c == "all" else c,
+            )
+            for d, c in sorted(lengths)
+        ]
+    source = BudgetGuidance()
+    for period, chosen in periods:
+        filters = {"campaign": chosen} if chosen else {}
+        ctx = Context(session, workspace_id, period, None, today, filters, now=now)
+        source.build(ctx)
+    return len(periods)

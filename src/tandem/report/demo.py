@@ -4,19 +4,26 @@ weekly client report."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tandem.accounts import Member
+from tandem.compose.pillars import create_pillar
+from tandem.compose.store import BriefRow
 from tandem.core import Clock
 from tandem.core.periods import local_today
+from tandem.publish.store import PublishedPostRow
 from tandem.report import actions
+from tandem.report.competitors import add_competitor
 from tandem.report.model import Report, ReportInput, Schedule
 from tandem.sim.media_mix import seed_spend_history
 
 SAMPLE_SECTIONS = (
     "social_performance",
+    "social_pillars",
     "goals",
     "campaign_roi",
     "channel_mix",
@@ -24,10 +31,56 @@ SAMPLE_SECTIONS = (
 )
 
 
+PILLARS = (
+    ("Education", "#2f7d6d", "How-tos, tips and explainers"),
+    ("Product", "#c2410c", "Launches, features and offers"),
+    ("Community", "#6d28d9", "Customers, team and behind the scenes"),
+)
+
+
+def _pillar_for(key: str, ids: list[str]) -> str:
+    """A stable pillar per post (the same seed gives the same split)."""
+    return ids[int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(ids)]
+
+
+def seed_pillars(session: Session, *, owner: Member, clock: Clock) -> list[str]:
+    """Education, Product and Community, spread over the history and the planned posts."""
+    ws = owner.workspace.id
+    ids = [
+        create_pillar(
+            session,
+            actor=owner,
+            name=name,
+            colour=colour,
+            description=text,
+            clock=clock,
+        ).id
+        for name, colour, text in PILLARS
+    ]
+    posts = session.execute(
+        select(PublishedPostRow.id, PublishedPostRow.platform_post_id).where(
+            PublishedPostRow.workspace_id == ws
+        )
+    ).all()
+    if posts:  # one executemany (ORM bulk update by primary key)
+        session.execute(
+            update(PublishedPostRow),
+            [{"id": p, "pillar_id": _pillar_for(k, ids)} for p, k in posts],
+        )
+    for brief in session.scalars(select(BriefRow).where(BriefRow.workspace_id == ws)):
+        brief.pillar_id = _pillar_for(brief.id, ids)
+    return ids
+
+
 def seed_reports_demo(
     session: Session, *, owner: Member, clock: Clock, seed: int = 42
 ) -> Report:
     today = local_today(clock.now(), owner.workspace.timezone)
+    seed_pillars(session, owner=owner, clock=clock)
+    for platform, handle in (("sandbox", "rival_outfitters"), ("instagram", "rival")):
+        add_competitor(
+            session, actor=owner, platform=platform, handle=handle, clock=clock
+        )
     seed_spend_history(
         session, actor=owner, clock=clock, end=today - timedelta(days=1), seed=seed
     )

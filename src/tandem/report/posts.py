@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tandem.compose.pillars import PillarRow
+from tandem.compose.store import BriefRow, VariantRow
+from tandem.publish.ledger import PublicationRow
 from tandem.publish.store import (
     AccountMetricRow,
     PostMetricRow,
     PublishedPostRow,
     SocialAccountRow,
 )
+
+NO_PILLAR = "No pillar"
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class PostFacts:
     reach: int
     engagements: int
     clicks: int
+    pillar: str = NO_PILLAR  # the content pillar's name
+    pillar_colour: str = ""
 
 
 def posts_between(
@@ -38,27 +45,51 @@ def posts_between(
     since: datetime,
     until: datetime,
     platform: str | None = None,
+    account: str | None = None,
+    pillar: str | None = None,
+    campaign_key: str | None = None,
 ) -> list[PostFacts]:
+    """Posts published in [since, until), filtered; a composed post's pillar and campaign are
+    its brief's, another post's pillar its own."""
     m = PostMetricRow
-    rows = session.execute(
+    pillar_id = func.coalesce(BriefRow.pillar_id, PublishedPostRow.pillar_id)
+    query = (
         select(
             PublishedPostRow,
             SocialAccountRow.handle,
             SocialAccountRow.platform,
             SocialAccountRow.imitates,
             m,
+            PillarRow.name,
+            PillarRow.colour,
         )
         .join(SocialAccountRow, SocialAccountRow.id == PublishedPostRow.account_id)
         .outerjoin(m, (m.post_id == PublishedPostRow.id) & m.is_latest)
+        .outerjoin(
+            PublicationRow,
+            (PublicationRow.account_id == PublishedPostRow.account_id)
+            & (PublicationRow.platform_post_id == PublishedPostRow.platform_post_id),
+        )
+        .outerjoin(VariantRow, VariantRow.id == PublicationRow.variant_id)
+        .outerjoin(BriefRow, BriefRow.id == VariantRow.brief_id)
+        .outerjoin(PillarRow, PillarRow.id == pillar_id)
         .where(
             PublishedPostRow.workspace_id == workspace_id,
             PublishedPostRow.published_at >= since,
             PublishedPostRow.published_at < until,
         )
         .order_by(PublishedPostRow.published_at, PublishedPostRow.id)
-    ).all()
+    )
+    if account:
+        query = query.where(PublishedPostRow.account_id == account)
+    if pillar:
+        query = query.where(pillar_id == pillar)
+    if campaign_key:
+        query = query.where(BriefRow.campaign_key == campaign_key)
     out = []
-    for post, handle, own, imitates, metric in rows:
+    for post, handle, own, imitates, metric, pillar_name, colour in session.execute(
+        query
+    ).all():
         name = imitates or own
         if platform and name != platform:
             continue
@@ -77,13 +108,19 @@ def posts_between(
                 if metric
                 else 0,
                 metric.clicks if metric else 0,
+                pillar_name or NO_PILLAR,
+                colour or "",
             )
         )
     return out
 
 
 def followers_on(
-    session: Session, workspace_id: str, day: date, platform: str | None = None
+    session: Session,
+    workspace_id: str,
+    day: date,
+    platform: str | None = None,
+    account: str | None = None,
 ) -> int:
     """Followers summed over accounts, each at its last snapshot on or before `day`."""
     query = (
@@ -101,10 +138,12 @@ def followers_on(
         .order_by(AccountMetricRow.day)
     )
     latest: dict[str, int] = {}
-    for account, _, followers, own, imitates in session.execute(query).all():
+    if account:
+        query = query.where(AccountMetricRow.account_id == account)
+    for account_id, _, followers, own, imitates in session.execute(query).all():
         if platform and (imitates or own) != platform:
             continue
-        latest[account] = followers
+        latest[account_id] = followers
     return sum(latest.values())
 
 

@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from tandem.core.periods import Period
 from tandem.report import svg
-from tandem.report.dashboard import build_sections
+from tandem.report.dashboard import build_sections, describe_filters, filter_choices
 from tandem.report.model import Branding, Report
 from tandem.report.section import Section
 from tandem.report.store import branding_of
 
-MAX_PDF_ROWS = 50
+# A client reads every row of a table, across pages (WeasyPrint repeats the header row on
+# each page); past this many the PDF says "top N of M" and the CSV attachment has them all.
+MAX_PDF_ROWS = 1000
 _env = Environment(
     loader=PackageLoader("tandem.report", "templates"),
     autoescape=select_autoescape(default=True),
@@ -39,6 +41,7 @@ class Rendered:
     previous: Period | None
     sections: list[Section]
     branding: Branding
+    filters: str = ""  # the filters in words ("campaign: Spring Launch"), "" for none
 
     @property
     def slug(self) -> str:
@@ -78,10 +81,11 @@ def compute(
         previous,
         sections,
         branding_of(session, report.workspace_id),
+        describe_filters(report.filters, filter_choices(session, report.workspace_id)),
     )
 
 
-def html(r: Rendered) -> str:
+def html(r: Rendered, max_rows: int = MAX_PDF_ROWS) -> str:
     b = r.branding
     logo = (
         f"data:{b.logo_type};base64,{base64.b64encode(b.logo).decode()}"
@@ -99,14 +103,15 @@ def html(r: Rendered) -> str:
         branding=b,
         logo=logo,
         footer=b.agency_name or r.workspace_name,
-        max_rows=MAX_PDF_ROWS,
+        max_rows=max_rows,
+        filters=r.filters,
     )
 
 
-def to_pdf(r: Rendered) -> bytes:
+def to_pdf(r: Rendered, max_rows: int = MAX_PDF_ROWS) -> bytes:
     from weasyprint import HTML  # type: ignore[import-untyped]  # heavy import (pango, fonts): only when a PDF is made
 
-    pdf = HTML(string=html(r)).write_pdf()
+    pdf = HTML(string=html(r, max_rows)).write_pdf()
     assert pdf is not None
     return bytes(pdf)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, Protocol
 
 from sqlalchemy.orm import Session
@@ -33,6 +33,8 @@ class Context:
     today: date
     filters: Mapping[str, str] = field(default_factory=dict)
     warehouse_path: str | None = None  # the DuckDB file, for sections reading events
+    now: datetime | None = None  # when given, slow results (budget fits) are cached
+    refit_in_background: bool = False  # a dashboard: show a stale fit and queue a refit
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from tandem import plan
 from tandem.core.periods import Period
 from tandem.report import format as fmt
 from tandem.report.posts import PostFacts, followers_on, posts_between
@@ -33,17 +34,25 @@ ER_DEFINITION = (
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _posts(ctx: Context, period: Period) -> list[PostFacts]:
+def section_posts(ctx: Context, period: Period) -> list[PostFacts]:
+    campaign = ctx.filters.get("campaign") or None
     return posts_between(
         ctx.session,
         ctx.workspace_id,
         since=period.since,
         until=period.until,
         platform=ctx.filters.get("platform") or None,
+        account=ctx.filters.get("account") or None,
+        pillar=ctx.filters.get("pillar") or None,
+        campaign_key=plan.store.campaign_in(
+            ctx.session, ctx.workspace_id, campaign
+        ).utm_key
+        if campaign
+        else None,
     )
 
 
-def _rate(posts: Sequence[PostFacts]) -> float | None:
+def engagement_rate(posts: Sequence[PostFacts]) -> float | None:
     impressions = sum(p.impressions for p in posts)
     return sum(p.engagements for p in posts) / impressions if impressions else None
 
@@ -73,8 +82,8 @@ class SocialPerformance:
     audience: Audience = "social"
 
     def build(self, ctx: Context) -> Section:
-        now = _posts(ctx, ctx.period)
-        before = _posts(ctx, ctx.previous) if ctx.previous else None
+        now = section_posts(ctx, ctx.period)
+        before = section_posts(ctx, ctx.previous) if ctx.previous else None
         platform = ctx.filters.get("platform") or None
 
         def sums(posts: Sequence[PostFacts] | None, attr: str) -> float | None:
@@ -82,14 +91,16 @@ class SocialPerformance:
                 None if posts is None else float(sum(getattr(p, attr) for p in posts))
             )
 
+        account = ctx.filters.get("account") or None
         start_followers = followers_on(
             ctx.session,
             ctx.workspace_id,
             ctx.period.start - timedelta(days=1),
             platform,
+            account,
         )
         end_followers = followers_on(
-            ctx.session, ctx.workspace_id, ctx.period.end, platform
+            ctx.session, ctx.workspace_id, ctx.period.end, platform, account
         )
         figures = (
             _figure(
@@ -127,8 +138,8 @@ class SocialPerformance:
             _figure(
                 "engagement_rate",
                 "Engagement rate",
-                _rate(now),
-                None if before is None else _rate(before),
+                engagement_rate(now),
+                None if before is None else engagement_rate(before),
                 fmt.pct,
                 ER_DEFINITION,
             ),
@@ -199,10 +210,12 @@ class SocialPerformance:
             ),
             tuple(p.url for p in top),
         )
-        rate = _rate(now)
+        rate = engagement_rate(now)
         summary = f"{len(now)} posts reached {fmt.num(sums(now, 'impressions'))} impressions at an engagement rate of {fmt.pct(rate)} (engagements ÷ impressions)"
         if before is not None:
-            summary += f", against {fmt.pct(_rate(before))} in the comparison period"
+            summary += (
+                f", against {fmt.pct(engagement_rate(before))} in the comparison period"
+            )
         return Section(
             self.key,
             self.title,
@@ -240,7 +253,7 @@ def _grouped(
                 len(groups[n]),
                 sum(p.impressions for p in groups[n]),
                 sum(p.engagements for p in groups[n]),
-                fmt.pct(_rate(groups[n])),
+                fmt.pct(engagement_rate(groups[n])),
             )
             for n in names
         ),
@@ -266,7 +279,7 @@ class SocialBreakdown:
     audience: Audience = "social"
 
     def build(self, ctx: Context) -> Section:
-        posts = _posts(ctx, ctx.period)
+        posts = section_posts(ctx, ctx.period)
         zone = ZoneInfo(ctx.period.zone)
         local = {p.id: p.published_at.astimezone(zone) for p in posts}
         dims: list[
@@ -296,7 +309,7 @@ class SocialBreakdown:
             groups: dict[str, list[PostFacts]] = defaultdict(list)
             for p in posts:
                 groups[by(p)].append(p)
-            rates = {n: _rate(g) for n, g in groups.items()}
+            rates = {n: engagement_rate(g) for n, g in groups.items()}
             titled = Table(
                 key, f"By {label.lower()}", (label, *table.columns[1:]), table.rows
             )
@@ -306,7 +319,7 @@ class SocialBreakdown:
             )
         best = max(
             tables[0].rows,
-            key=lambda r: _rate(by_platform[str(r[0])]) or 0,
+            key=lambda r: engagement_rate(by_platform[str(r[0])]) or 0,
             default=None,
         )
         summary = (
@@ -325,7 +338,7 @@ class BestTimeHeatmap:
     audience: Audience = "social"
 
     def build(self, ctx: Context) -> Section:
-        posts = [p for p in _posts(ctx, ctx.period) if p.impressions > 0]
+        posts = [p for p in section_posts(ctx, ctx.period) if p.impressions > 0]
         zone = ZoneInfo(ctx.period.zone)
         cells: dict[tuple[int, int], list[PostFacts]] = defaultdict(list)
         for p in posts:
@@ -337,7 +350,7 @@ class BestTimeHeatmap:
             values, texts = [], []
             for hour in range(24):
                 group = cells.get((day, hour), [])
-                rate = _rate(group)
+                rate = engagement_rate(group)
                 values.append(None if rate is None else round(rate * 100, 3))
                 texts.append(f"{fmt.pct(rate)} over {len(group)} post(s)")
             rows.append(Series(WEEKDAYS[day], hours, tuple(values)))
@@ -352,7 +365,7 @@ class BestTimeHeatmap:
             "Cells with posts",
             ("Weekday", "Hour", "Posts", "Engagement rate"),
             tuple(
-                (WEEKDAYS[d], f"{h:02d}:00", len(g), fmt.pct(_rate(g)))
+                (WEEKDAYS[d], f"{h:02d}:00", len(g), fmt.pct(engagement_rate(g)))
                 for (d, h), g in sorted(cells.items())
             ),
         )

@@ -41,6 +41,10 @@ class BriefIn(BaseModel):
     account_ids: list[str] = Field(
         default_factory=list, description="Accounts to tailor variants for."
     )
+    pillar_id: str | None = Field(
+        None,
+        description="A content pillar of the workspace (GET /pillars); null: none.",
+    )
 
     def to_input(self) -> BriefInput:
         return BriefInput(
@@ -53,6 +57,7 @@ class BriefIn(BaseModel):
             sponsored=self.sponsored,
             planned_at=self.planned_at,
             account_ids=tuple(self.account_ids),
+            pillar_id=self.pillar_id or None,
         )
 
 

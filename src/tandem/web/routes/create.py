@@ -14,6 +14,7 @@ from tandem.accounts import ROLE_PERMISSIONS, Member, Permission
 from tandem.compose import actions, checks, rewrite, workflow
 from tandem.compose.actions import BriefInput
 from tandem.compose.model import TONES, BriefStatus
+from tandem.compose.pillars import pillars_in
 from tandem.compose.store import BRIEF_SORTS, BriefQuery, list_briefs
 from tandem.core import InvalidInput, TandemError
 from tandem.publish import store as publish_store
@@ -53,6 +54,7 @@ def _brief_input(form: Any, zone: str) -> BriefInput:
         sponsored=form.get("sponsored") in ("on", "true", "1"),
         planned_at=parse_local_time(str(form.get("planned_at", "")), zone),
         account_ids=tuple(str(v) for v in form.getlist("account_ids")),
+        pillar_id=str(form.get("pillar_id", "")) or None,
     )
 
 
@@ -62,6 +64,7 @@ def _composer_context(
     return {
         "accounts": publish_store.accounts_in(session, member.workspace.id),
         "tones": TONES,
+        "pillars": pillars_in(session, member.workspace.id),
         "ai_enabled": rewrite.enabled(get_state(request).settings),
         "media": checks.media_library(session, member.workspace.id),
         "member": member,
@@ -208,6 +211,14 @@ def _brief_data(
         "publications": publications_for_variants(session, variant_ids),
         "can_edit": Permission.CONTENT_EDIT in permissions,
         "can_approve": Permission.CONTENT_APPROVE in permissions,
+        "pillar": next(
+            (
+                p
+                for p in pillars_in(session, member.workspace.id)
+                if p.id == detail.brief.pillar_id
+            ),
+            None,
+        ),
         **extra,
     }
 
@@ -242,6 +253,7 @@ def edit_brief_form(
         "title": b.title,
         "link": b.link,
         "campaign_key": b.campaign_key,
+        "pillar_id": b.pillar_id or "",
         "tone": b.tone,
         "sponsored": b.sponsored,
         "media_ids": list(b.media_ids),

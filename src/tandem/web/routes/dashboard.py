@@ -7,7 +7,9 @@ from fastapi.responses import Response
 
 from tandem import plan
 from tandem.accounts import Member, Permission
+from tandem.compose.pillars import pillars_in
 from tandem.core.periods import local_today, parse_comparison, parse_period
+from tandem.publish.store import accounts_in
 from tandem.report import dashboard
 from tandem.report.posts import platforms_in
 from tandem.web.deps import SessionDep, StateDep, permit
@@ -28,6 +30,8 @@ def dashboard_page(
     compare: str | None = None,
     campaign: str | None = None,
     platform: str | None = None,
+    account: str | None = None,
+    pillar: str | None = None,
     member: Member = Depends(permit(Permission.ANALYTICS_VIEW)),
 ) -> Response:
     ws = member.workspace
@@ -36,7 +40,14 @@ def dashboard_page(
     how = parse_comparison(compare)
     chosen = dashboard.parse_view(view, member.role)
     filters = dashboard.check_filters(
-        session, ws.id, {"campaign": campaign or "", "platform": platform or ""}
+        session,
+        ws.id,
+        {
+            "campaign": campaign or "",
+            "platform": platform or "",
+            "account": account or "",
+            "pillar": pillar or "",
+        },
     )
     sections = dashboard.build_sections(
         session,
@@ -46,6 +57,8 @@ def dashboard_page(
         previous=period.compared(how),
         today=today,
         filters=filters,
+        now=state.clock.now(),
+        refit_in_background=True,
     )
     data = {
         "view": chosen,
@@ -59,6 +72,13 @@ def dashboard_page(
             for c in plan.store.campaigns_in(session, ws.id)
         ],
         "platforms": platforms_in(session, ws.id),
+        "accounts": [
+            {"id": a.id, "handle": a.handle} for a in accounts_in(session, ws.id)
+        ],
+        "pillars": [
+            {"id": p.id, "name": p.name, "colour": p.colour}
+            for p in pillars_in(session, ws.id)
+        ],
         "sections": drawn(sections),
     }
     return page(request, "dashboard/index.html", data, member=member, title="Dashboard")

@@ -14,6 +14,7 @@ from tandem.core import InvalidInput, TandemError
 from tandem.report import SECTIONS, actions
 from tandem.report import dashboard as _dashboard  # noqa: F401  (registers the sections)
 from tandem.report import store as report_store
+from tandem.report.dashboard import FILTERS, filter_choices
 from tandem.report.model import ReportInput, Schedule
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.render import page
@@ -48,6 +49,7 @@ def _page(
             "has_logo": bool(branding.logo),
         },
         "can_manage": allows(member.role, Permission.REPORTS_MANAGE),
+        "choices": filter_choices(session, ws),
         "error": str(error) if error else "",
         "error_field": getattr(error, "field", "") if error else "",
         "form": form or {},
@@ -92,6 +94,11 @@ def report_input(form: dict[str, Any]) -> ReportInput:
         str(form.get("compare") or "previous"),
         schedule,
         tuple(str(form.get("recipients", "")).replace(",", "\n").split()),
+        {
+            key: str(form[f"filter_{key}"])
+            for key in FILTERS
+            if form.get(f"filter_{key}")
+        },
     )
 
 
