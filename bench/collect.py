@@ -8,10 +8,11 @@ percentiles.
 
 The load generator is a plain asyncio HTTP/1.1 client (one prepared request, a parsed
 status line and Content-Length), in one or more processes: it shares the machine's cores
-with the server, so it has to cost as little as possible.
+with the server, so it has to cost as little as possible. With --ship, `tandem worker`
+moves the outbox to DuckDB during the run, as `tandem serve` does in production.
 
 Usage: python bench/collect.py [--seconds 10] [--connections 16] [--events 1]
-                               [--workers 1] [--clients 1]
+                               [--workers 1] [--clients 1] [--ship]
 Loopback only and bounded in time; nothing leaves the machine.
 """
 
@@ -27,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import httpx
@@ -65,13 +68,26 @@ def seed(url: str) -> str:
     return site.key
 
 
-def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {
+def environment(data_dir: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "TANDEM_DATA_DIR": str(data_dir),
         "TANDEM_SECRET_KEY": "b" * 48,
         "TANDEM_LOG_LEVEL": "WARNING",
+        # No worker ships during the run (the bench ships afterwards), so the outbox only
+        # grows: the default limit (100,000) would push back long runs of batches.
+        "TANDEM_COLLECT_MAX_BACKLOG": "50000000",
     }
+
+
+def start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
+    """`tandem worker`: ships the outbox to DuckDB while the load runs."""
+    command = [sys.executable, "-m", "tandem", "worker"]
+    return subprocess.Popen(command, env=environment(data_dir))
+
+
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = environment(data_dir)
     command = [
         sys.executable,
         "-m",
@@ -143,7 +159,9 @@ async def _connection(
             accepted += json.loads(body)["stored"]
         elif status in (429, 503):
             pushed_back += 1
+            writer.close()  # the server closes connections idle longer than 5 s
             await asyncio.sleep(float(retry_after))
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
         else:
             raise SystemExit(f"unexpected {status}: {body!r}")
     writer.close()
@@ -166,30 +184,75 @@ async def _client(
     )
 
 
-def _client_process(args: tuple[int, str, int, int, int, float]) -> Result:
+def _client_process(
+    args: tuple[int, str, int, int, int, float],
+    ready: Barrier | None = None,
+    results: Queue[Result] | None = None,
+) -> Result:
+    """One load process; with `ready`, it starts when every process has started."""
     port, key, client, connections, batch, seconds = args
+    if ready is not None:
+        ready.wait()
     deadline = time.monotonic() + seconds
-    return asyncio.run(_client(port, key, client, connections, batch, deadline))
+    result = asyncio.run(_client(port, key, client, connections, batch, deadline))
+    if results is not None:
+        results.put(result)
+    return result
 
 
 def load(
     port: int, key: str, seconds: float, connections: int, batch: int, clients: int
-) -> Result:
-    """`connections` split over `clients` processes, each an asyncio loop."""
+) -> tuple[Result, float]:
+    """`connections` split over `clients` processes, each an asyncio loop; the result and
+    the seconds from the moment every process was ready to the last one's end."""
     shares = [
         connections // clients + (c < connections % clients) for c in range(clients)
     ]
     jobs = [(port, key, c, shares[c], batch, seconds) for c in range(clients)]
     if clients == 1:
+        started = time.monotonic()
         results = [_client_process(jobs[0])]
-    else:
-        with multiprocessing.get_context("spawn").Pool(clients) as pool:
-            results = pool.map(_client_process, jobs)
+        return results[0], time.monotonic() - started
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(clients + 1)
+    queue: Queue[Result] = context.Queue()
+    processes = [
+        context.Process(target=_client_process, args=(job, ready, queue))
+        for job in jobs
+    ]
+    for process in processes:
+        process.start()
+    ready.wait()  # the processes spawn (and import) before the clock starts
+    started = time.monotonic()
+    results = [queue.get(timeout=seconds + 60) for _ in processes]
+    elapsed = time.monotonic() - started
+    for process in processes:
+        process.join()
     return (
-        sum(r[0] for r in results),
-        sum(r[1] for r in results),
-        [latency for r in results for latency in r[2]],
+        (
+            sum(r[0] for r in results),
+            sum(r[1] for r in results),
+            [latency for r in results for latency in r[2]],
+        ),
+        elapsed,
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its descendants (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
+def own_cpu_seconds() -> float:
+    """This process and its ended children (the load processes; not the live server)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -203,6 +266,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1, help="events per request")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn processes")
     parser.add_argument("--clients", type=int, default=1, help="load processes")
+    parser.add_argument(
+        "--ship",
+        action="store_true",
+        help="run `tandem worker` during the load, shipping to DuckDB as it goes",
+    )
     args = parser.parse_args()
     if not 0 < args.seconds <= 300:
         raise SystemExit("--seconds: give 1 to 300 (the run is bounded)")
@@ -213,15 +281,20 @@ def main() -> None:
         key = seed(url)
         port = free_port()
         server = start_server(data_dir, port, args.workers)
+        worker = start_worker(data_dir) if args.ship else None
         try:
-            started = time.monotonic()
-            accepted, pushed_back, latencies = load(
+            server_cpu = cpu_seconds(server.pid)
+            client_cpu = own_cpu_seconds()
+            (accepted, pushed_back, latencies), elapsed = load(
                 port, key, args.seconds, args.connections, args.events, args.clients
             )
-            elapsed = time.monotonic() - started
+            server_cpu = cpu_seconds(server.pid) - server_cpu
+            client_cpu = own_cpu_seconds() - client_cpu
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            for process in (server, worker):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=60)
         database = create_database(url)
         with database.session() as s:
             waiting = store.backlog(s)
@@ -238,7 +311,7 @@ def main() -> None:
     print(
         f"{args.workers} worker(s), {args.clients} client process(es), "
         f"{args.connections} connections, {args.events} event(s) per request, "
-        f"{elapsed:.1f} s, SQLite"
+        f"{elapsed:.1f} s, SQLite{', worker shipping' if args.ship else ''}"
     )
     print(
         f"requests: {requests} ({requests / elapsed:,.0f}/s), pushed back: {pushed_back}"
@@ -249,6 +322,11 @@ def main() -> None:
         f"p95 {percentile(latencies, 95) * 1000:.1f}  "
         f"p99 {percentile(latencies, 99) * 1000:.1f}  max {max(latencies) * 1000:.1f}"
     )
+    if server_cpu or client_cpu:
+        print(
+            f"CPU during the run: server {server_cpu / elapsed:.0%} of a core, "
+            f"load generator {client_cpu / elapsed:.0%} (2 cores = 200%)"
+        )
     print(f"outbox after the run: {waiting}; shipped to DuckDB in {shipped_in:.2f} s")
     print(f"stored in the warehouse: {stored} (lost: {accepted - stored})")
     if stored != accepted:
