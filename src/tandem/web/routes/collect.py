@@ -109,6 +109,12 @@ def _problem(exc: TandemError) -> tuple[int, dict[str, Any], list[tuple[bytes, b
     return exc.status, body, extra
 
 
+def _is_collector(scope: Scope) -> bool:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path == PATH or (bool(root) and path == root + PATH)
+
+
 class CollectorEdge:
     """ASGI layer answering `POST /c` itself; everything else goes on to `app`."""
 
@@ -119,8 +125,8 @@ class CollectorEdge:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] != "http"
-            or scope["path"] != PATH
             or scope["method"] != "POST"
+            or not _is_collector(scope)
         ):
             await self.app(scope, receive, send)
             return
