@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import httpx
 import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from tandem.accounts import Role
 from tandem.measure import store
+from tandem.measure.group_commit import GroupCommitter
 from tests.web.conftest import api_client
 
 with warnings.catch_warnings():
@@ -173,3 +180,62 @@ def test_csv_import_reports_rows_and_is_all_or_nothing(marketer, world, db):
     assert partial.status_code == 200
     assert partial.json()["imported"] == 1 and partial.json()["stored"] is True
     assert len(_outbox(db)) == 1
+
+
+def test_concurrent_beacons_are_each_stored_once_and_answered_after_the_commit(
+    app, site, db
+):
+    key = site["site"]["key"]
+
+    async def send_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://tandem.test"
+        ) as c:
+            return await asyncio.gather(
+                *(
+                    c.post(
+                        "/c",
+                        content=json.dumps(
+                            {"site": key, "url": f"https://shop.example.com/{i}"}
+                        ),
+                        headers={**PAGE, "content-type": "text/plain"},
+                    )
+                    for i in range(60)
+                )
+            )
+
+    responses = asyncio.run(send_all())
+    assert [r.status_code for r in responses] == [202] * 60
+    assert all(r.headers["x-request-id"] for r in responses)
+    urls = sorted(e.url for e in _outbox(db))
+    assert urls == sorted(f"https://shop.example.com/{i}" for i in range(60))
+    app.state.tandem.collector.close()
+
+
+def test_a_batch_that_cannot_be_stored_answers_503_and_keeps_nothing(
+    app, client, site, db, world
+):
+    class Broken:
+        @contextmanager
+        def session(self) -> Iterator[Session]:
+            with db.session() as s:
+                yield s
+                raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    app.state.tandem.collector = GroupCommitter(Broken(), clock=world.clock)
+    body = {"site": site["site"]["key"], "url": "https://shop.example.com/"}
+    response = client.post("/c", json=body, headers=PAGE)
+    assert response.status_code == 503
+    assert int(response.headers["retry-after"]) > 0
+    assert "nothing of them was kept" in response.json()["detail"]
+    assert response.headers["access-control-allow-origin"] == PAGE["origin"]
+    assert _outbox(db) == []
+    app.state.tandem.collector.close()
+
+
+def test_beacons_are_counted_in_the_metrics(client, site):
+    body = {"site": site["site"]["key"], "url": "https://shop.example.com/"}
+    assert client.post("/c", json=body, headers=PAGE).status_code == 202
+    text = client.get("/metrics").text
+    assert 'tandem_http_requests_total{method="POST",route="/c",status="202"}' in text

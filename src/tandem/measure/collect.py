@@ -4,11 +4,17 @@ A hit is stored in the operational database's outbox inside the caller's transac
 the 2xx the edge sends after the commit means the event is stored. The warehouse gets it
 later, in batches (shipping.py). When the outbox backlog passes its limit the collector
 refuses with 503 + Retry-After (backpressure) rather than accepting what it cannot keep.
+
+`admit` does everything but the insert, so the web edge's group commit (group_commit.py)
+can admit the hits of many requests and insert them in one statement and one commit. What
+it reads that rarely changes (the site, the day's salt, the backlog) comes through a
+`Reads`: straight from the database here, cached per process there.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -41,6 +47,35 @@ class Backpressure(TooManyRequests):
     title = "Service unavailable"
 
 
+class Reads(Protocol):
+    """Where `admit` gets the site, the day's salt and the outbox backlog."""
+
+    def site(self, session: Session, key: str) -> Site | None: ...
+
+    def salt(self, session: Session, day: date) -> bytes: ...
+
+    def backlog(self, session: Session) -> int: ...
+
+    def added(self, count: int) -> None:
+        """`count` events were admitted (they will be in the outbox once committed)."""
+
+
+class DirectReads:
+    """Every read from the database, in the caller's transaction."""
+
+    def site(self, session: Session, key: str) -> Site | None:
+        return store.site_by_key(session, key)
+
+    def salt(self, session: Session, day: date) -> bytes:
+        return store.daily_salt(session, day)
+
+    def backlog(self, session: Session) -> int:
+        return store.backlog(session)
+
+    def added(self, count: int) -> None:
+        return None
+
+
 def _check_origin(site: Site, request: Request, hits: list[Hit]) -> None:
     hosts = {host_of(request.origin)} if request.origin else set()
     hosts |= {host_of(h.url) for h in hits}
@@ -55,13 +90,18 @@ def _check_origin(site: Site, request: Request, hits: list[Hit]) -> None:
 
 
 def _visitor(
-    session: Session, site: Site, hit: Hit, request: Request, now: datetime
+    session: Session,
+    site: Site,
+    hit: Hit,
+    request: Request,
+    now: datetime,
+    reads: Reads,
 ) -> str:
     if site.privacy is PrivacyMode.CONSENT:
         consented = consented_visitor(hit.visitor)
         if consented:
             return consented
-    salt = store.daily_salt(session, now.date())
+    salt = reads.salt(session, now.date())
     return cookieless_visitor(
         salt, site_id=site.id, user_agent=request.user_agent, ip=request.ip
     )
@@ -117,6 +157,45 @@ def _event(
     )
 
 
+def admit(
+    session: Session,
+    *,
+    site_key: str,
+    hits: list[Hit],
+    request: Request,
+    clock: Clock,
+    max_backlog: int,
+    reads: Reads,
+) -> tuple[Accepted, list[WarehouseEvent]]:
+    """The answer for `hits` and the events to insert into the outbox, or why not.
+
+    Writes nothing but the order claims (and the day's salt on its first use), so the
+    caller inserts the events and commits. Every refusal is raised before any write.
+    NotFound: unknown key. Forbidden: a host outside the site's domains. Backpressure
+    (503): the outbox holds `max_backlog` events already. Bots are answered, not stored.
+    Conversions repeating an order id already recorded are counted as duplicates.
+    """
+    site = reads.site(session, site_key)
+    if site is None:
+        raise NotFound(
+            "Unknown site key. Copy the snippet again from Tandem (Settings > Sites)."
+        )
+    _check_origin(site, request, hits)
+    if filter_reason(request) is not None:
+        return Accepted(filtered=len(hits)), []
+    if reads.backlog(session) >= max_backlog:
+        raise Backpressure(
+            "Tandem is catching up with stored events; retry shortly.",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    now = clock.now()
+    visitor = _visitor(session, site, hits[0], request, now, reads)
+    events = [_event(session, site, hit, visitor, now) for hit in hits]
+    kept, duplicates = claim_orders(session, site.workspace_id, events, now=now)
+    reads.added(len(kept))
+    return Accepted(stored=len(kept), duplicates=duplicates), kept
+
+
 def collect(
     session: Session,
     *,
@@ -125,30 +204,19 @@ def collect(
     request: Request,
     clock: Clock,
     max_backlog: int,
+    reads: Reads | None = None,
 ) -> Accepted:
-    """Store `hits` of the site `site_key` in the outbox, or say why not.
-
-    NotFound: unknown key. Forbidden: a host outside the site's domains. Backpressure
-    (503): the outbox holds `max_backlog` events already. Bots are answered but not stored.
-    Conversions repeating an order id already recorded are counted as duplicates.
-    """
-    site = store.site_by_key(session, site_key)
-    if site is None:
-        raise NotFound(
-            "Unknown site key. Copy the snippet again from Tandem (Settings > Sites)."
-        )
-    _check_origin(site, request, hits)
-    if filter_reason(request) is not None:
-        return Accepted(filtered=len(hits))
-    if store.backlog(session) >= max_backlog:
-        raise Backpressure(
-            "Tandem is catching up with stored events; retry shortly.",
-            retry_after=RETRY_AFTER_SECONDS,
-        )
-    now = clock.now()
-    visitor = _visitor(session, site, hits[0], request, now)
-    events = [_event(session, site, hit, visitor, now) for hit in hits]
-    kept, duplicates = claim_orders(session, site.workspace_id, events, now=now)
-    store.add_events(session, kept)
-    schedule_shipping(session, now=now)
-    return Accepted(stored=len(kept), duplicates=duplicates)
+    """Store `hits` of the site `site_key` in the outbox, or say why not (see `admit`)."""
+    accepted, events = admit(
+        session,
+        site_key=site_key,
+        hits=hits,
+        request=request,
+        clock=clock,
+        max_backlog=max_backlog,
+        reads=reads or DirectReads(),
+    )
+    if events:
+        store.add_events(session, events)
+        schedule_shipping(session, now=events[0].received_at)
+    return accepted

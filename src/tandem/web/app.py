@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import js_lib_htmx
@@ -10,12 +12,14 @@ from fastapi.staticfiles import StaticFiles
 
 from tandem import __version__
 from tandem.core import Clock, SystemClock
+from tandem.measure.group_commit import GroupCommitter
 from tandem.settings import Settings, get_settings, read_secret_key
 from tandem.storage import Database, create_database
 from tandem.web import errors
 from tandem.web.observability import Metrics, request_middleware
 from tandem.web.plots import PLOTLY_JS_DIR
 from tandem.web.routes import ROUTERS
+from tandem.web.routes.collect import CollectorEdge
 from tandem.web.state import AppState
 
 STATIC = Path(__file__).parent / "static"
@@ -38,7 +42,16 @@ def create_app(
     settings = settings or get_settings()
     database = database or create_database(settings.database)
     metrics = Metrics()
+    clock = clock or SystemClock()
+    collector = GroupCommitter(database, clock=clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        collector.close()  # stores what waits, after uvicorn finished the requests
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Tandem",
         version=__version__,
         description=API_DESCRIPTION,
@@ -46,14 +59,18 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
-    app.state.tandem = AppState(
+    state = AppState(
         settings=settings,
         database=database,
-        clock=clock or SystemClock(),
+        clock=clock,
         secret_key=read_secret_key(settings),
         metrics=metrics,
+        collector=collector,
     )
+    app.state.tandem = state
     app.middleware("http")(request_middleware(metrics))
+    # Added last, so outermost: beacons skip the routing and middleware above.
+    app.add_middleware(CollectorEdge, state=state)
     errors.install(app)
     app.mount("/static/vendor/htmx", StaticFiles(directory=HTMX), name="htmx")
     app.mount(

@@ -1,10 +1,12 @@
-"""What a running app holds: settings, database, clock, secret key and metrics."""
+"""What a running app holds: settings, database, clock, secret key, metrics and the
+collector's group commit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from tandem.core import Clock
+from tandem.measure.group_commit import GroupCommitter
 from tandem.settings import Settings
 from tandem.storage import Database
 from tandem.web.observability import Metrics
@@ -17,3 +19,4 @@ class AppState:
     clock: Clock
     secret_key: str
     metrics: Metrics
+    collector: GroupCommitter
