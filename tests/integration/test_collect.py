@@ -312,3 +312,42 @@ def test_shipping_moves_everything_once_and_journeys_follow_identity(
     assert [(r.path, r.total_conversions, r.total_conversion_value) for r in rows] == [
         ("Organic Social", 1, 80.0)
     ]
+
+
+class _AppendThenCheck:
+    """A warehouse whose append first checks that a collector could write meanwhile."""
+
+    def __init__(self, db, world, site, fail_on: int | None = None):
+        self.db, self.world, self.site = db, world, site
+        self.fail_on, self.calls, self.events = fail_on, 0, []
+
+    def append(self, events):
+        self.calls += 1
+        # A beacon arriving while a batch is appended: on SQLite it needs the write lock,
+        # which the ship job must not be holding now (else: "database is locked" after 30 s).
+        with self.db.session() as s:
+            collect(
+                s,
+                site_key=self.site.key,
+                hits=[pageview(url="https://shop.example.com/during")],
+                request=BROWSER,
+                clock=self.world.clock,
+                max_backlog=1000,
+            )
+        if self.calls == self.fail_on:
+            raise OSError("the warehouse disk is full")
+        self.events.extend(events)
+
+
+def test_shipping_leaves_the_outbox_writable_and_keeps_what_it_shipped(db, world):
+    site = _site(db, world)
+    for n in range(4):
+        _collect(db, world, site, [pageview(url=f"https://shop.example.com/{n}")])
+    warehouse = _AppendThenCheck(db, world, site, fail_on=2)
+    with db.session() as s, pytest.raises(OSError, match="disk is full"):
+        ship_events(s, warehouse, now=world.clock.now(), batch_size=2)
+    # Batch 1 was appended and is gone from the outbox; batch 2 failed and stays, and the
+    # two beacons that arrived during the appends were stored.
+    assert [e.url.rsplit("/", 1)[1] for e in warehouse.events] == ["0", "1"]
+    left = sorted(e.url.rsplit("/", 1)[1] for e in _outbox(db))
+    assert left == ["2", "3", "during", "during"]

@@ -47,16 +47,22 @@ def ship_events(
 ) -> int:
     """Append waiting events to the warehouse and delete them from the outbox.
 
-    Returns the events shipped. Commits nothing: the job's unit of work deletes the rows
-    when it commits, after every append of the run succeeded.
+    Returns the events shipped. Commits the session twice per batch: after reading it, so
+    the warehouse append never runs inside a transaction (on SQLite every transaction holds
+    the write lock the collector needs), and after deleting it, so the lock is held for one
+    batch's delete at a time, not for a whole run of up to 200,000 events. A batch deleted
+    was appended first; a crash in between re-appends it next run, which the warehouse
+    ignores.
     """
     shipped = 0
     for _ in range(max_batches):
         batch = store.oldest(session, limit=batch_size)
+        session.commit()
         if not batch:
             return shipped
         warehouse.append([event for _, event in batch])
         store.remove(session, [seq for seq, _ in batch])
+        session.commit()
         shipped += len(batch)
     if store.backlog(session):
         schedule_shipping(session, now=now, delay=timedelta(0))
