@@ -118,3 +118,31 @@ def test_the_campaign_page_switches_between_platform_and_measure_results(
     wrong = api.get(f"{prefix}/campaigns/{cid}", params={"results": "best"})
     assert wrong.status_code == 422
     assert wrong.json()["field"] == "results"
+
+    # The marketer dashboard's sections take the same source (and the report builder's filter).
+    span = {"since": "2026-11-01", "until": "2026-11-02", "compare": "none"}
+    roi = api.get(
+        f"{prefix}/sections/campaign_roi", params={**span, "results": "linear"}
+    ).json()
+    figures = {f["key"]: f["value"] for f in roi["figures"]}
+    assert figures["revenue"] == 370.0 and figures["cost"] == 250.0
+    assert figures["roas"] == 370.0 / 250.0
+    assert "Linear (Measure)" in roi["summary"]
+    assert "1.5 of the 3 conversions Measure recorded" in roi["summary"]
+    mix = api.get(
+        f"{prefix}/sections/channel_mix", params={**span, "results": "last_touch"}
+    ).json()
+    (channels,) = mix["tables"]
+    by = {row[0]: row for row in channels["rows"]}
+    assert by["Search ads"][3] == 2.0 and by["Organic social"][3] == 1.0
+    assert by["Organic social"][1] == 0.0  # credited without spend: ROAS "-"
+    assert by["Organic social"][5] == "-"
+    platform = api.get(
+        f"{prefix}/sections/campaign_roi", params={**span, "results": "platform"}
+    ).json()
+    assert "reported by the ad platform" in platform["summary"]
+    bad = api.get(f"{prefix}/sections/channel_mix", params={"results": "mmm"})
+    assert bad.status_code == 422 and bad.json()["field"] == "results"
+    page = c.get(f"/w/{world.acme.slug}/dashboard", params={**span, "view": "marketing",
+                                                           "results": "markov"})  # fmt: skip
+    assert page.status_code == 200 and "Markov chain (Measure)" in page.text

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from tandem.analytics import attribution
@@ -34,6 +34,7 @@ from tandem.measure.model import Journey, Touch
 from tandem.plan.model import MICROS, Channel
 from tandem.plan.money import Rates
 
+K = TypeVar("K")
 PLATFORM = "platform"
 RESULTS: tuple[tuple[str, str], ...] = (
     (PLATFORM, "Reported by the ad platform"),
@@ -258,19 +259,21 @@ def attribute(
     )
 
 
-def daily_channel_revenue(
+def daily_credit(
     found: Sequence[Journey],
     model: str,
     rates: Rates,
     *,
     zone: str,
+    label: Callable[[Touch], str],
+    key: Callable[[str], K],
     params: ModelParams | None = None,
-) -> dict[Channel, dict[date, float]]:
-    """Credited revenue per Plan channel and local day of the conversion (budget fits).
+) -> dict[K, dict[date, float]]:
+    """Credited revenue per `key(label(touch))` and local day of the conversion.
 
-    Rule-based models credit each journey on its own, so labelling touches by channel and
+    Rule-based models credit each journey on its own, so labelling touches by `label` and
     conversion day gives the exact daily split. Markov credits the whole range at once: a
-    channel's Markov total is spread over days as its linear credit is.
+    key's Markov total is spread over days as its linear credit is.
     """
     params = (params or ModelParams()).checked()
     found = [j for j in found if j.touches]
@@ -280,31 +283,86 @@ def daily_channel_revenue(
     values, _ = _values(converted, rates)
     tz = ZoneInfo(zone)
     days = [j.ends_at.astimezone(tz).date().isoformat() for j in converted]
-
-    def label(i: int, touch: Touch) -> str:
-        return f"{touch.channel}\x1f{days[i]}"
-
-    frame = _frame(converted, label, values)
-    labels = set(frame["channel"])
-    direct = [x for x in labels if x.split("\x1f")[0] in _DIRECT]
-    daily = _credit(frame, "linear" if model == "markov" else model, params, direct)
-    out: dict[Channel, dict[date, float]] = defaultdict(lambda: defaultdict(float))
-    for name, c in daily.items():
-        group, day = name.split("\x1f")
-        out[plan_channel(group)][date.fromisoformat(day)] += c.revenue
+    direct = {
+        f"{label(t)}\x1f{days[i]}"
+        for i, j in enumerate(converted)
+        for t in j.touches
+        if t.channel in _DIRECT
+    }
+    frame = _frame(converted, lambda i, t: f"{label(t)}\x1f{days[i]}", values)
+    rule = "linear" if model == "markov" else model
+    out: dict[K, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    for name, c in _credit(frame, rule, params, sorted(direct)).items():
+        name_of, day = name.rsplit("\x1f", 1)
+        out[key(name_of)][date.fromisoformat(day)] += c.revenue
     if model == "markov":
-        whole = _credit(
-            _frame(found, _channel_label, _values(found, rates)[0]), model, params
-        )
-        for channel, series in out.items():
+        all_values = _values(found, rates)[0]
+        whole: dict[K, float] = defaultdict(float)
+        for name, c in _credit(
+            _frame(found, lambda _, t: label(t), all_values), model, params
+        ).items():
+            whole[key(name)] += c.revenue
+        for k, series in out.items():
             linear = sum(series.values())
-            target = sum(
-                c.revenue for g, c in whole.items() if plan_channel(g) is channel
-            )
-            scale = target / linear if linear else 0.0
+            scale = whole[k] / linear if linear else 0.0
             for when in series:
                 series[when] *= scale
-    return {ch: dict(series) for ch, series in out.items()}
+    return {k: dict(series) for k, series in out.items()}
+
+
+def daily_channel_revenue(
+    found: Sequence[Journey],
+    model: str,
+    rates: Rates,
+    *,
+    zone: str,
+    campaign: str | None = None,
+    params: ModelParams | None = None,
+) -> dict[Channel, dict[date, float]]:
+    """Credited revenue per Plan channel and day (budget fits); with `campaign`, only the
+    credit of that campaign's touches (the rest is shared with them, then left out)."""
+
+    def label(t: Touch) -> str:
+        if campaign is None:
+            return t.channel
+        return (
+            t.channel if campaign_of(t) == campaign else f"{_CAMPAIGN}other|{t.channel}"
+        )
+
+    found_credit = daily_credit(
+        found, model, rates, zone=zone, label=label, key=lambda x: x, params=params
+    )
+    out: dict[Channel, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    for name, series in found_credit.items():
+        if name.startswith(_CAMPAIGN):
+            continue
+        for day, value in series.items():
+            out[plan_channel(name)][day] += value
+    return {k: dict(v) for k, v in out.items()}
+
+
+def daily_campaign_revenue(
+    found: Sequence[Journey],
+    model: str,
+    rates: Rates,
+    *,
+    zone: str,
+    params: ModelParams | None = None,
+) -> dict[str | None, dict[date, float]]:
+    """Credited revenue per campaign key (None: touches without a campaign) and day."""
+
+    def key(name: str) -> str | None:
+        return name[len(_CAMPAIGN) :] if name.startswith(_CAMPAIGN) else None
+
+    return daily_credit(
+        found,
+        model,
+        rates,
+        zone=zone,
+        label=lambda t: _campaign_label(0, t),
+        key=key,
+        params=params,
+    )
 
 
 def day_bounds(since: date, until: date, zone: str) -> tuple[datetime, datetime]:
