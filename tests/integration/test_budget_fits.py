@@ -112,7 +112,7 @@ def test_a_stored_fit_is_reused_until_the_spend_changes(
                 "since": "2026-09-03",
                 "until": "2026-11-01",
                 "campaign": None,
-                "results": "last_non_direct",
+                "results": "platform",
             } in queued_refits(s)
         with db.session() as s:  # a second look does not queue a second refit
             guidance_section(s, world, background=True)
@@ -195,9 +195,7 @@ def test_guidance_fits_on_attributed_revenue_cached_per_results_source(
     with Warehouse(path) as warehouse:
         warehouse.append(events)
     with db.session() as s:
-        platform = guidance_section(
-            s, world, background=False, filters={"results": "platform"}
-        )
+        platform = guidance_section(s, world, background=False)  # the default
         attributed = guidance_section(
             s, world, background=False, filters={"results": "last_touch"},
             warehouse=str(path),

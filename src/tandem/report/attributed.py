@@ -18,15 +18,18 @@ from tandem.report.section import Context
 from tandem.storage.warehouse_open import open_for_reading
 
 
-def chosen(ctx: Context) -> str:
-    return plan.parse_results(ctx.filters.get("results"))
+def chosen(ctx: Context, default: str = plan.DEFAULT_RESULTS) -> str:
+    """The `results` filter, else `default` (budget guidance defaults to the platforms')."""
+    return plan.parse_results(ctx.filters.get("results") or default)
 
 
 @contextmanager
-def measure_of(ctx: Context) -> Iterator[Measure | None]:
+def measure_of(
+    ctx: Context, default: str = plan.DEFAULT_RESULTS
+) -> Iterator[Measure | None]:
     """Measure's journeys for the section's workspace; None for the platform figures or
     when the section was built without a warehouse."""
-    if chosen(ctx) == plan.PLATFORM or not ctx.warehouse_path:
+    if chosen(ctx, default) == plan.PLATFORM or not ctx.warehouse_path:
         yield None
         return
     zone = ctx.period.zone
@@ -36,10 +39,15 @@ def measure_of(ctx: Context) -> Iterator[Measure | None]:
         )
 
 
-def outcome_of(ctx: Context, measure: Measure | None, period: Period) -> Outcome:
+def outcome_of(
+    ctx: Context,
+    measure: Measure | None,
+    period: Period,
+    default: str = plan.DEFAULT_RESULTS,
+) -> Outcome:
     rates = rates_of(plan.store.settings_of(ctx.session, ctx.workspace_id))
     return results_for(
-        measure, chosen(ctx), rates, since=period.start, until=period.end
+        measure, chosen(ctx, default), rates, since=period.start, until=period.end
     )
 
 

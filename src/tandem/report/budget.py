@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tandem import plan
 from tandem.core.periods import Period
-from tandem.plan.attribution import Outcome, daily_channel_revenue
+from tandem.plan.attribution import PLATFORM, Outcome, daily_channel_revenue
 from tandem.plan.budget import MIN_DAYS, Guidance, guidance
 from tandem.plan.model import Channel
 from tandem.plan.refit import queue_refit
@@ -32,6 +32,10 @@ from tandem.report.section import (
 
 
 class BudgetGuidance:
+    """Curves of daily revenue on daily spend per channel. The revenue is the platforms'
+    unless the `results` filter names a Measure model: response curves need months of
+    daily history, which the ad exports have and a newly tracked site may not."""
+
     key = "budget_guidance"
     title = "Budget guidance"
     audience: Audience = "marketing"
@@ -42,8 +46,8 @@ class BudgetGuidance:
         """Revenue per channel and day credited by the chosen Measure model, or None
         (the platforms' revenue) when the platform figures are asked or Measure has none."""
         campaign = ctx.filters.get("campaign") or None
-        with measure_of(ctx) as measure:
-            outcome = outcome_of(ctx, measure, ctx.period)
+        with measure_of(ctx, PLATFORM) as measure:
+            outcome = outcome_of(ctx, measure, ctx.period, PLATFORM)
             if outcome.attributed is None or measure is None:
                 return outcome, None
             key = (
@@ -177,7 +181,7 @@ def _fitted(ctx: Context, history: fits.History) -> tuple[Guidance | None, str]:
     reused; a stale one is shown at once when the caller refits in the background (a
     dashboard), otherwise (a report) the curves are refitted now."""
     campaign = ctx.filters.get("campaign") or None
-    results = chosen(ctx)
+    results = chosen(ctx, PLATFORM)
     scope = fits.scope_of(ctx.period.days, campaign, results)
     current = fits.fingerprint(history)
     stored = fits.stored_fit(ctx.session, ctx.workspace_id, scope, current)
