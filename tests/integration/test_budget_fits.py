@@ -32,7 +32,9 @@ def marketer(session, world: World) -> Member:
     return found
 
 
-def guidance_section(session, world: World, *, background: bool):
+def guidance_section(
+    session, world: World, *, background: bool, filters=None, warehouse=None
+):
     (section,) = build_sections(
         session,
         world.acme.id,
@@ -40,9 +42,10 @@ def guidance_section(session, world: World, *, background: bool):
         period=PERIOD,
         previous=None,
         today=END,
-        filters={},
+        filters=filters or {},
         now=world.clock.now(),
         refit_in_background=background,
+        warehouse_path=warehouse,
     )
     return section
 
@@ -70,6 +73,7 @@ def test_a_stored_fit_is_reused_until_the_spend_changes(
                 "since": None,
                 "until": None,
                 "campaign": None,
+                "results": None,
             }
         ]
     with db.session() as s:
@@ -108,6 +112,7 @@ def test_a_stored_fit_is_reused_until_the_spend_changes(
                 "since": "2026-09-03",
                 "until": "2026-11-01",
                 "campaign": None,
+                "results": "platform",
             } in queued_refits(s)
         with db.session() as s:  # a second look does not queue a second refit
             guidance_section(s, world, background=True)
@@ -157,3 +162,49 @@ def test_a_fit_round_trips_through_its_stored_form():
     assert fits.fingerprint({"a": ([1.0], [2.0])}) != fits.fingerprint(
         {"a": ([1.0], [2.5])}
     )
+
+
+def test_guidance_fits_on_attributed_revenue_cached_per_results_source(
+    db: Database, world: World, tmp_path: Path
+):
+    """Each day's platform revenue of a channel arrives as one site conversion whose only
+    touch is that channel: last-touch credit equals the platform revenue, so both fits
+    agree, and each is stored under its own results source."""
+    from datetime import UTC, datetime, time
+
+    from tandem.plan import store as plan_store
+    from tandem.plan.attribution import GA4_TO_PLAN
+    from tandem.storage.warehouse import EventType, Warehouse, WarehouseEvent
+
+    group_of = {plan: group for group, plan in GA4_TO_PLAN.items()}
+    with db.session() as s:
+        seed_spend_history(s, actor=marketer(s, world), clock=world.clock, end=END)
+        lines = plan_store.all_lines(s, world.acme.id)
+        events = []
+        for n, line in enumerate(lines):
+            at = datetime.combine(line.day, time(11), UTC)
+            who = f"v{n}"
+            events += [
+                WarehouseEvent(f"t{n}", world.acme.id, EventType.PAGEVIEW, at, at,
+                               visitor_id=who, channel=group_of[line.channel]),
+                WarehouseEvent(f"c{n}", world.acme.id, EventType.CONVERSION,
+                               at + timedelta(minutes=5), at, visitor_id=who,
+                               value=line.revenue, currency=line.currency),
+            ]  # fmt: skip
+    path = tmp_path / "warehouse.duckdb"
+    with Warehouse(path) as warehouse:
+        warehouse.append(events)
+    with db.session() as s:
+        platform = guidance_section(s, world, background=False)  # the default
+        attributed = guidance_section(
+            s, world, background=False, filters={"results": "last_touch"},
+            warehouse=str(path),
+        )  # fmt: skip
+        scopes = {r for r, _, _ in fits.scopes_of(s, world.acme.id)}
+    assert "Moving spend from" in attributed.summary
+    assert "Last touch (Measure)" in attributed.summary
+    assert "reported by the ad platform" in platform.summary
+    assert attributed.tables == platform.tables
+    assert scopes == {"60d:all:platform", "60d:all:last_touch"}
+    assert fits.parse_scope("30d:all") == (30, None, "platform")
+    assert fits.parse_scope("60d:abc:markov") == (60, "abc", "markov")

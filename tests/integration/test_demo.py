@@ -61,6 +61,18 @@ def test_the_demo_builds_a_living_workspace_and_every_role_lands_on_its_home(tmp
     sections = {s["section"]["key"]: s["section"] for s in marketing["sections"]}
     assert sections["campaign_roi"]["tables"][0]["rows"], "campaigns with spend"
     assert sections["budget_guidance"]["tables"], sections["budget_guidance"]["summary"]
+    # The demo's site visits carry its campaigns' UTM keys: Measure credits them.
+    campaigns = owner.get("/api/v1/workspaces/demo-brand/campaigns").json()
+    for summary in campaigns:
+        assert summary["outcome"]["attributed"]["model"] == "last_non_direct"
+        assert summary["kpis"]["conversions"] > 0, summary["campaign"]["utm_key"]
+    spring = next(c for c in campaigns if c["campaign"]["utm_key"] == "spring-launch")
+    page = owner.get(f"/w/demo-brand/plan/campaigns/{spring['campaign']['id']}")
+    assert 'data-results-source="last_non_direct"' in page.text
+    assert (
+        "Conversions and revenue: Last non-direct click (Measure)"
+        in (sections["campaign_roi"]["summary"])
+    )
     social = owner.get(
         "/w/demo-brand/dashboard", params={"view": "social", "format": "json"}
     ).json()

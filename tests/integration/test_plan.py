@@ -286,9 +286,9 @@ def test_over_pacing_alerts_the_planners_once(db: Database, world: World):
         assert "over-pacing" in notes[0].title
         approver_notes = notifications_of(s, world.users[Role.APPROVER].id)
         assert all(n.kind != "campaign.pacing" for n in approver_notes)
-        summaries, _, _, _ = plan.overview(
+        summaries = plan.overview(
             s, world.acme.id, plan.store.settings_of(s, world.acme.id), today=today
-        )
+        ).campaigns
         assert summaries[0].pacing.state is Pacing.OVER
 
 

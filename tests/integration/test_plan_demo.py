@@ -21,8 +21,12 @@ def test_the_demo_gets_goals_campaigns_and_spend_from_every_platform(
         assert lines == 4 * 21
         ws = world.acme.id
         settings = plan.store.settings_of(s, ws)
-        summaries, channels, totals, missing = plan.overview(
-            s, ws, settings, today=world.clock.now().date()
+        found = plan.overview(s, ws, settings, today=world.clock.now().date())
+        summaries, channels = found.campaigns, found.channels
+        totals, missing = found.totals, found.missing_rates
+        assert (
+            found.outcome.source == "platform"
+            and "no conversions" in found.outcome.note
         )
         assert missing == []  # the USD LinkedIn spend converts with the demo's rate
         assert {c.campaign.utm_key for c in summaries} == {"spring-launch", "reforest"}

@@ -17,9 +17,10 @@ from tests.conftest import PG_URL, skip_or_fail
 
 _INSERT = (
     "INSERT INTO events (event_id, workspace_id, type, occurred_at, received_at, "
-    "visitor_id, contact_id, channel, url, value, currency, properties) VALUES "
-    "(:event_id, :workspace_id, :type, :occurred_at, :received_at, :visitor_id, "
-    ":contact_id, :channel, :url, :value, :currency, CAST(:properties AS JSONB))"
+    "visitor_id, contact_id, channel, source, medium, campaign, url, value, currency, "
+    "properties) VALUES (:event_id, :workspace_id, :type, :occurred_at, :received_at, "
+    ":visitor_id, :contact_id, :channel, :source, :medium, :campaign, :url, :value, "
+    ":currency, CAST(:properties AS JSONB))"
 )
 
 
@@ -33,6 +34,9 @@ def _row(e: WarehouseEvent) -> dict[str, object]:
         "visitor_id": e.visitor_id,
         "contact_id": e.contact_id,
         "channel": e.channel,
+        "source": e.source,
+        "medium": e.medium,
+        "campaign": e.campaign,
         "url": e.url,
         "value": e.value,
         "currency": e.currency,

@@ -8,6 +8,7 @@ from tandem.cli import (  # noqa: F401  (registers commands)
     listen,
     measure,
     ops,
+    plan,
     report,
     sandbox,
     serve,

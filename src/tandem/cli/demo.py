@@ -19,6 +19,7 @@ from tandem.connectors.sandbox import server as sandbox_server
 from tandem.connectors.sandbox.faults import FaultConfig, Faults
 from tandem.connectors.sandbox.store import SandboxStore
 from tandem.core.logs import configure_logging
+from tandem.core.periods import local_today
 from tandem.report.demo import seed_reports_demo
 from tandem.settings import Settings, write_secret_key
 from tandem.sim import generate_world, seed_demo
@@ -26,6 +27,7 @@ from tandem.sim.conversations import message
 from tandem.sim.listening import seed_listen_demo
 from tandem.sim.plan import seed_plan_demo
 from tandem.sim.plans import seed_plans
+from tandem.sim.site import seed_site_demo
 from tandem.storage import create_database, upgrade
 
 DEMO_PASSWORD = "tandem-demo"
@@ -92,6 +94,12 @@ def prepare_demo(
             assert owner is not None
             seed_listen_demo(session, owner=owner, clock=clock, seed=seed)
             seed_reports_demo(session, owner=owner, clock=clock, seed=seed)
+            seed_site_demo(
+                settings.warehouse_path,
+                result.workspace.id,
+                today=local_today(clock.now(), result.workspace.timezone),
+                seed=seed,
+            )
             credentials = [(email, role.label) for email, role in result.credentials]
         else:
             credentials = [

@@ -82,8 +82,9 @@ def render(
     """Write the report as a PDF and/or a zip of CSV files."""
     if format not in ("pdf", "csv", "both"):
         fail("--format must be pdf, csv or both.")
+    s = settings()
     try:
-        with unit_of_work(open_database(settings())) as session:
+        with unit_of_work(open_database(s)) as session:
             report = report_store.report_in(
                 session, _workspace_id(session, workspace), report_id
             )
@@ -93,6 +94,8 @@ def render(
                 now=clock.now(),
                 start=_day(since, "since"),
                 end=_day(until, "until"),
+                warehouse_path=str(s.warehouse_path),
+                lookback_days=s.journey_lookback_days,
             )
     except TandemError as exc:
         fail(str(exc))
@@ -120,7 +123,12 @@ def send(
                 session, _workspace_id(session, workspace), report_id
             )
             count = delivery.send_now(
-                session, report, sender=sender_for(s), clock=clock
+                session,
+                report,
+                sender=sender_for(s),
+                clock=clock,
+                warehouse_path=str(s.warehouse_path),
+                lookback_days=s.journey_lookback_days,
             )
     except TandemError as exc:
         fail(str(exc))
@@ -132,5 +140,11 @@ def send_due() -> None:
     """Send every scheduled report whose time has come (what the worker's job does)."""
     s = settings()
     with unit_of_work(open_database(s)) as session:
-        sent = delivery.send_due(session, sender=sender_for(s), clock=clock)
+        sent = delivery.send_due(
+            session,
+            sender=sender_for(s),
+            clock=clock,
+            warehouse_path=str(s.warehouse_path),
+            lookback_days=s.journey_lookback_days,
+        )
     console.print(f"Sent {len(sent)} due report(s).")

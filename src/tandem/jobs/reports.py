@@ -38,7 +38,13 @@ __all__ = [
 
 def send_due_reports(ctx: JobContext, _payload: dict[str, Any]) -> None:
     """Job handler: payload nothing. Each report's failure is kept on the report."""
-    send_due(ctx.session, sender=ctx.email, clock=ctx.clock)
+    send_due(
+        ctx.session,
+        sender=ctx.email,
+        clock=ctx.clock,
+        warehouse_path=str(ctx.settings.warehouse_path),
+        lookback_days=ctx.settings.journey_lookback_days,
+    )
     ensure_periodic(
         ctx.session, SEND_DUE_REPORTS, now=ctx.clock.now(), delay=SEND_EVERY
     )
@@ -54,11 +60,19 @@ def send_report(ctx: JobContext, payload: dict[str, Any]) -> None:
         return
     if not report.recipients:  # removed after the send was queued: nothing to do
         return
-    send_now(ctx.session, report, sender=ctx.email, clock=ctx.clock)
+    send_now(
+        ctx.session,
+        report,
+        sender=ctx.email,
+        clock=ctx.clock,
+        warehouse_path=str(ctx.settings.warehouse_path),
+        lookback_days=ctx.settings.journey_lookback_days,
+    )
 
 
 def refit_budget(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Job handler: payload workspace_id, optional since, until (ISO days) and campaign.
+    """Job handler: payload workspace_id, optional since, until (ISO days), campaign and
+    results (the results source the curves are fitted on).
     Without a period, every stored budget-guidance scope of the workspace is refitted."""
     try:
         workspace = workspace_by_id(ctx.session, payload["workspace_id"])
@@ -75,6 +89,9 @@ def refit_budget(ctx: JobContext, payload: dict[str, Any]) -> None:
         since=date.fromisoformat(since) if since else None,
         until=date.fromisoformat(until) if until else None,
         campaign=payload.get("campaign") or None,
+        results=payload.get("results") or None,
+        warehouse_path=str(ctx.settings.warehouse_path),
+        lookback_days=ctx.settings.journey_lookback_days,
     )
 
 

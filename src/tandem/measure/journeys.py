@@ -79,7 +79,7 @@ WITH stitched AS (
 ),
 ev AS (
     SELECT e.event_id, e.type, e.occurred_at, e.channel, e.source, e.medium,
-           e.campaign, COALESCE(e.value, 0) AS value,
+           e.campaign, COALESCE(e.value, 0) AS value, e.currency,
            COALESCE(s.contact_id, e.contact_id, e.visitor_id) AS person
     FROM events e
     LEFT JOIN stitched s ON s.visitor_id = e.visitor_id
@@ -89,7 +89,7 @@ ev AS (
            OR (e.channel IS NOT NULL AND e.type IN ('pageview', 'click')))
 ),
 conv_all AS (
-    SELECT person, event_id AS conv_id, occurred_at AS conv_at, value,
+    SELECT person, event_id AS conv_id, occurred_at AS conv_at, value, currency,
            LAG(occurred_at) OVER (
                PARTITION BY person ORDER BY occurred_at, event_id
            ) AS prev_at
@@ -104,7 +104,7 @@ touch AS (
 conv_touch AS (
     SELECT c.conv_id AS journey, c.person, 1 AS converted, c.value,
            c.conv_at AS ends_at, t.occurred_at, t.event_id, t.channel, t.source,
-           t.medium, t.campaign
+           t.medium, t.campaign, c.currency
     FROM conv_all c
     JOIN touch t ON t.person = c.person
      AND t.occurred_at <= c.conv_at
@@ -127,7 +127,7 @@ open_end AS (
 null_touch AS (
     SELECT o.person AS journey, o.person, 0 AS converted, 0.0 AS value,
            m.ends_at, o.occurred_at, o.event_id, o.channel, o.source, o.medium,
-           o.campaign
+           o.campaign, CAST(NULL AS VARCHAR) AS currency
     FROM open_touch o
     JOIN open_end m ON m.person = o.person
     WHERE o.occurred_at >= m.ends_at - :lookback
@@ -142,8 +142,8 @@ journey_touch AS (
 JOURNEYS_SQL = (
     _JOURNEY_TOUCHES
     + """
-SELECT journey, person, converted, value, ends_at, occurred_at, channel, source, medium,
-       campaign
+SELECT journey, person, converted, value, ends_at, currency, occurred_at, channel, source,
+       medium, campaign
 FROM journey_touch
 ORDER BY journey, occurred_at, event_id
 """
@@ -226,12 +226,13 @@ def journeys(
     current: list[Any] | None = None
     touches: list[Touch] = []
     for row in runner.rows(JOURNEYS_SQL, _params(workspace_id, since, until, lookback)):
-        journey, person, converted, value, ends_at = row[:5]
+        journey, person, converted, value, ends_at, currency = row[:6]
         if current is None or current[0] != journey:
             if current is not None:
                 out.append(_journey(current, touches))
-            current, touches = [journey, person, converted, value, ends_at], []
-        at, channel, source, medium, campaign = row[5:]
+            current = [journey, person, converted, value, ends_at, currency]
+            touches = []
+        at, channel, source, medium, campaign = row[6:]
         touches.append(Touch(at, channel, source, medium, campaign))
     if current is not None:
         out.append(_journey(current, touches))
@@ -239,13 +240,14 @@ def journeys(
 
 
 def _journey(head: list[Any], touches: list[Touch]) -> Journey:
-    _, person, converted, value, ends_at = head
+    _, person, converted, value, ends_at, currency = head
     return Journey(
         person=str(person),
         touches=tuple(touches),
         converted=bool(converted),
         value=float(value or 0.0),
         ends_at=ends_at,
+        currency=str(currency) if currency else None,
     )
 
 

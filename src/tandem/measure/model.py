@@ -168,6 +168,7 @@ class Journey:
     converted: bool
     value: float
     ends_at: datetime  # the conversion's time, or the last touch's
+    currency: str | None = None  # the conversion value's currency (None: no value)
 
     @property
     def path(self) -> str:

@@ -14,6 +14,15 @@ from tandem.plan.actions import (
     update_goal,
 )
 from tandem.plan.alerts import check_pacing
+from tandem.plan.attribution import (
+    DEFAULT_RESULTS,
+    PLATFORM,
+    RESULT_LABELS,
+    RESULTS,
+    Measure,
+    Outcome,
+    parse_results,
+)
 from tandem.plan.forecast import DayValue, Forecast, forecast
 from tandem.plan.goals import GoalView, goal_view, goal_views
 from tandem.plan.importing import ImportResult, import_spend, match_campaign
@@ -33,7 +42,7 @@ from tandem.plan.pacing import PacingReport, pace
 from tandem.plan.results import (
     CampaignReport,
     CampaignSummary,
-    attributed_results,
+    Overview,
     campaign_report,
     overview,
 )
@@ -47,7 +56,14 @@ from tandem.plan.spend_import import (
 )
 
 __all__ = [
+    "DEFAULT_RESULTS",
     "DEFINITIONS",
+    "PLATFORM",
+    "RESULTS",
+    "RESULT_LABELS",
+    "Measure",
+    "Outcome",
+    "Overview",
     "PRESETS",
     "Campaign",
     "CampaignInput",
@@ -76,7 +92,7 @@ __all__ = [
     "Totals",
     "actions",
     "add_manual_cost",
-    "attributed_results",
+    "parse_results",
     "campaign_report",
     "check_pacing",
     "create_campaign",

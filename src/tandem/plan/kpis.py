@@ -188,7 +188,9 @@ DEFINITIONS: dict[str, Definition] = {
         Definition(
             "conversions",
             "Conversions",
-            "conversions reported in the spend exports (attributed conversions will plug in from Measure)",
+            "conversions from the chosen source: as the ad platforms reported them in the spend "
+            "exports, or credited by a Measure attribution model (site conversions dated in the "
+            "range, touches within the lookback before each); the page says which",
             _NO_ZERO,
             "Google Ads Help: Conversions",
         ),
@@ -209,7 +211,8 @@ DEFINITIONS: dict[str, Definition] = {
         Definition(
             "revenue",
             "Revenue",
-            "conversion value reported with the conversions, converted into the reporting currency",
+            "conversion value of those conversions (the platforms' or Measure's credited share), "
+            "converted into the reporting currency",
             _NO_ZERO,
             "Google Ads Help: Conversion value",
         ),

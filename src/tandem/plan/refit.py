@@ -22,16 +22,19 @@ def queue_refit(
     until: date | None,
     campaign: str | None,
     now: datetime,
+    results: str | None = None,
 ) -> bool:
     """Queue one refit unless the same one already waits; True if it queued.
 
-    `since`/`until` None refits every stored scope of the workspace (after a spend import).
+    `since`/`until` None refits every stored scope of the workspace (after a spend import);
+    `results` is the results source the curves are fitted on (None: the default).
     """
     payload: dict[str, Any] = {
         "workspace_id": workspace_id,
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
         "campaign": campaign or None,
+        "results": results or None,
     }
     waiting = session.scalars(
         select(JobRow.payload).where(

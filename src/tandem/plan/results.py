@@ -1,7 +1,9 @@
 """What campaigns and channels achieved: spend, KPIs, pacing, organic results, goal series.
 
-Conversions and revenue come from the spend exports for now. `attributed_results` is the
-one place where conversions attributed by Measure (tandem.analytics) will plug in.
+Conversions and revenue are either the ad platforms' own (the spend exports, `platform`) or
+credited by one of Measure's attribution models over the site's journeys
+(tandem.plan.attribution); every report says which (`Outcome`), and why when a model was
+asked but Measure recorded no conversions in the range.
 """
 
 from __future__ import annotations
@@ -18,6 +20,14 @@ from sqlalchemy.orm import Session
 from tandem.compose.store import BriefRow, VariantRow
 from tandem.links.store import LinkClickRow, TrackedLinkRow
 from tandem.plan import store
+from tandem.plan.attribution import (
+    DEFAULT_RESULTS,
+    Credit,
+    Measure,
+    Outcome,
+    results_for,
+)
+from tandem.plan.attribution import total as total_credit
 from tandem.plan.forecast import DayValue
 from tandem.plan.kpis import KpiValues, Totals, kpis
 from tandem.plan.model import (
@@ -62,22 +72,29 @@ def convert_lines(
     return Converted(out, sorted(missing))
 
 
-@dataclass(frozen=True)
-class AttributedResults:
-    conversions: float
-    revenue: float  # in the reporting currency
-
-
-def attributed_results(
-    session: Session, workspace_id: str, campaign: Campaign, *, since: date, until: date
-) -> AttributedResults | None:
-    """Conversions and revenue Measure attributes to the campaign (its utm_campaign).
-
-    The plug-in point for tandem.analytics: until attribution reports per campaign, this
-    returns None and the KPIs use the conversions of the spend exports.
-    """
-    del session, workspace_id, campaign, since, until
-    return None
+def with_credit(
+    totals: Totals,
+    credit: Credit,
+    rates: Rates,
+    currency: str | None = None,
+    missing: set[str] | None = None,
+) -> Totals:
+    """`totals` with conversions and revenue replaced by attributed `credit` (reporting
+    currency), the revenue converted into `currency`; a missing rate is named in `missing`."""
+    revenue = rates.convert(round(credit.revenue * 1_000_000), rates.currency, currency)
+    if revenue is None:
+        if missing is not None:
+            missing.add(rates.currency)
+        revenue = 0.0
+    return Totals(
+        totals.cost,
+        totals.impressions,
+        totals.reach,
+        totals.clicks,
+        credit.conversions,
+        revenue,
+        totals.engagements,
+    )
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,11 @@ class CampaignReport:
     organic: Organic
     daily: list[tuple[date, float]]
     missing_rates: list[str]
-    attributed: bool  # conversions/revenue come from Measure's attribution
+    outcome: Outcome  # where conversions and revenue come from
+
+    @property
+    def attributed(self) -> bool:
+        return self.outcome.attributed is not None
 
 
 def by_channel(
@@ -181,34 +202,61 @@ def daily_spend(
     return sorted(days.items())
 
 
+def attributed_channels(
+    lines: Sequence[SpendLine],
+    credit: dict[Channel, Credit],
+    rates: Rates,
+    currency: str | None = None,
+) -> tuple[list[ChannelRow], list[str]]:
+    """Per Plan channel: spend, impressions and clicks of the lines, conversions and revenue
+    credited by Measure; a channel with credit but no spend has a row too (ratios "-")."""
+    groups: dict[Channel, list[SpendLine]] = defaultdict(list)
+    for line in lines:
+        groups[line.channel].append(line)
+    rows, missing = [], set()
+    for channel in Channel:
+        if channel not in groups and channel not in credit:
+            continue
+        converted = convert_lines(groups.get(channel, []), rates, currency)
+        missing.update(converted.missing_rates)
+        totals = with_credit(
+            converted.totals, credit.get(channel, Credit()), rates, currency, missing
+        )
+        rows.append(ChannelRow(channel, kpis(totals)))
+    return rows, sorted(missing)
+
+
 def campaign_report(
     session: Session,
     campaign: Campaign,
     settings: PlanSettings,
     *,
     today: date,
+    measure: Measure | None = None,
+    results: str = DEFAULT_RESULTS,
 ) -> CampaignReport:
+    """The campaign's KPIs over its dates; conversions and revenue from `results` (the ad
+    platforms' or a Measure model's, over conversions dated in the campaign's days)."""
     ws, rates = campaign.workspace_id, rates_of(settings)
     lines = store.all_lines(session, ws, campaign_ids=[campaign.id])
     converted = convert_lines(lines, rates, campaign.currency)
     totals = converted.totals
-    attributed = attributed_results(
-        session, ws, campaign, since=campaign.start, until=campaign.end
+    outcome = results_for(
+        measure, results, rates, since=campaign.start, until=campaign.end
     )
-    if attributed is not None:
-        revenue = rates.convert(
-            round(attributed.revenue * 1_000_000), settings.currency, campaign.currency
+    credited: set[str] = set()
+    if outcome.attributed is not None:
+        own = outcome.attributed.campaign(campaign.utm_key)
+        totals = with_credit(totals, own, rates, campaign.currency, credited)
+        channels, missing = attributed_channels(
+            lines,
+            outcome.attributed.channels_of(campaign.utm_key),
+            rates,
+            campaign.currency,
         )
-        totals = Totals(
-            totals.cost,
-            totals.impressions,
-            totals.reach,
-            totals.clicks,
-            attributed.conversions,
-            revenue if revenue is not None else totals.revenue,
-            totals.engagements,
-        )
-    channels, missing = by_channel(lines, rates, campaign.currency)
+        credited.update(outcome.attributed.missing_rates)
+    else:
+        channels, missing = by_channel(lines, rates, campaign.currency)
     daily = daily_spend(lines, rates, campaign.currency)
     pacing = pace(
         budget=campaign.budget,
@@ -227,8 +275,8 @@ def campaign_report(
         pacing,
         organic_results(session, ws, campaign.utm_key),
         daily,
-        sorted(set(converted.missing_rates) | set(missing)),
-        attributed is not None,
+        sorted(set(converted.missing_rates) | set(missing) | credited),
+        outcome,
     )
 
 
@@ -237,21 +285,60 @@ class CampaignSummary:
     campaign: Campaign
     kpis: KpiValues  # in the reporting currency
     pacing: PacingReport
+    outcome: Outcome  # where its conversions and revenue come from
+
+
+@dataclass(frozen=True)
+class Overview:
+    campaigns: list[CampaignSummary]
+    channels: list[ChannelRow]
+    totals: KpiValues
+    missing_rates: list[str]
+    outcome: Outcome  # of the channel rows and totals
+    since: date  # the days the channel rows' attribution covers
+    until: date
+
+
+def _covered(
+    lines: Sequence[SpendLine], campaigns: Sequence[Campaign], today: date
+) -> tuple[date, date]:
+    """The days spend lines and campaigns cover, up to today (today alone when none)."""
+    days = [line.day for line in lines] + [c.start for c in campaigns]
+    ends = [line.day for line in lines] + [c.end for c in campaigns]
+    if not days:
+        return today, today
+    return min(min(days), today), min(max(ends), today)
 
 
 def overview(
-    session: Session, workspace_id: str, settings: PlanSettings, *, today: date
-) -> tuple[list[CampaignSummary], list[ChannelRow], KpiValues, list[str]]:
-    """Every campaign's KPIs and pacing, KPIs per channel and in total (reporting currency)."""
+    session: Session,
+    workspace_id: str,
+    settings: PlanSettings,
+    *,
+    today: date,
+    measure: Measure | None = None,
+    results: str = DEFAULT_RESULTS,
+) -> Overview:
+    """Every campaign's KPIs and pacing (its conversions dated in its own days when
+    attributed), KPIs per channel and in total (reporting currency)."""
     rates = rates_of(settings)
     lines = store.all_lines(session, workspace_id)
     per_campaign: dict[str | None, list[SpendLine]] = defaultdict(list)
     for line in lines:
         per_campaign[line.campaign_id].append(line)
     summaries = []
-    for campaign in store.campaigns_in(session, workspace_id):
+    missing: set[str] = set()
+    campaigns = store.campaigns_in(session, workspace_id)
+    for campaign in campaigns:
         own = per_campaign.get(campaign.id, [])
         report = convert_lines(own, rates)
+        outcome = results_for(
+            measure, results, rates, since=campaign.start, until=campaign.end
+        )
+        totals = report.totals
+        if outcome.attributed is not None:
+            credit = outcome.attributed.campaign(campaign.utm_key)
+            totals = with_credit(totals, credit, rates, None, missing)
         report_pacing = pace(
             budget=campaign.budget,
             start=campaign.start,
@@ -261,14 +348,30 @@ def overview(
             threshold=settings.pacing_threshold,
             currency=campaign.currency,
         )
-        summaries.append(CampaignSummary(campaign, kpis(report.totals), report_pacing))
-    channels, missing = by_channel(lines, rates)
+        summaries.append(
+            CampaignSummary(campaign, kpis(totals), report_pacing, outcome)
+        )
+    since, until = _covered(lines, campaigns, today)
+    outcome = results_for(measure, results, rates, since=since, until=until)
     everything = convert_lines(lines, rates)
-    return (
+    totals = everything.totals
+    if outcome.attributed is not None:
+        per_channel = outcome.attributed.channels
+        channels, lost = attributed_channels(lines, per_channel, rates)
+        totals = with_credit(
+            totals, total_credit(per_channel.values()), rates, None, missing
+        )
+        missing.update(outcome.attributed.missing_rates)
+    else:
+        channels, lost = by_channel(lines, rates)
+    return Overview(
         summaries,
         channels,
-        kpis(everything.totals),
-        sorted(set(missing) | set(everything.missing_rates)),
+        kpis(totals),
+        sorted(missing | set(lost) | set(everything.missing_rates)),
+        outcome,
+        since,
+        until,
     )
 
 

@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 
 from tandem import plan
 from tandem.core.periods import Period
+from tandem.plan.attribution import PLATFORM, Outcome, daily_channel_revenue
 from tandem.plan.budget import MIN_DAYS, Guidance, guidance
+from tandem.plan.model import Channel
 from tandem.plan.refit import queue_refit
 from tandem.plan.results import rates_of
 from tandem.report import fits
 from tandem.report import format as fmt
+from tandem.report.attributed import chosen, measure_of, outcome_of, source_line
 from tandem.report.marketing import spend_lines
 from tandem.report.section import (
     Audience,
@@ -29,9 +32,38 @@ from tandem.report.section import (
 
 
 class BudgetGuidance:
+    """Curves of daily revenue on daily spend per channel. The revenue is the platforms'
+    unless the `results` filter names a Measure model: response curves need months of
+    daily history, which the ad exports have and a newly tracked site may not."""
+
     key = "budget_guidance"
     title = "Budget guidance"
     audience: Audience = "marketing"
+
+    def _attributed(
+        self, ctx: Context
+    ) -> tuple[Outcome, dict[Channel, dict[date, float]] | None]:
+        """Revenue per channel and day credited by the chosen Measure model, or None
+        (the platforms' revenue) when the platform figures are asked or Measure has none."""
+        campaign = ctx.filters.get("campaign") or None
+        with measure_of(ctx, PLATFORM) as measure:
+            outcome = outcome_of(ctx, measure, ctx.period, PLATFORM)
+            if outcome.attributed is None or measure is None:
+                return outcome, None
+            key = (
+                plan.store.campaign_in(ctx.session, ctx.workspace_id, campaign).utm_key
+                if campaign
+                else None
+            )
+            settings = plan.store.settings_of(ctx.session, ctx.workspace_id)
+            return outcome, daily_channel_revenue(
+                measure.journeys(ctx.period.start, ctx.period.end),
+                outcome.attributed.model,
+                rates_of(settings),
+                zone=ctx.period.zone,
+                campaign=key,
+                params=measure.model_params(),
+            )
 
     def build(self, ctx: Context) -> Section:
         settings = plan.store.settings_of(ctx.session, ctx.workspace_id)
@@ -40,13 +72,19 @@ class BudgetGuidance:
         index = {d: i for i, d in enumerate(days)}
         spend: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(days))
         results: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(days))
+        outcome, credited = self._attributed(ctx)
         for line in spend_lines(ctx, ctx.period):
             cost = rates.convert(line.amount_micros, line.currency)
             value = rates.convert(line.revenue_micros, line.currency)
             if cost is None or value is None or line.day not in index:
                 continue
             spend[line.channel.label][index[line.day]] += cost
-            results[line.channel.label][index[line.day]] += value
+            if credited is None:
+                results[line.channel.label][index[line.day]] += value
+        for channel, series in (credited or {}).items():
+            for day, value in series.items():
+                if day in index:
+                    results[channel.label][index[day]] += value
         if len(days) < MIN_DAYS:
             return Section(
                 self.key,
@@ -59,7 +97,9 @@ class BudgetGuidance:
                 self.key,
                 self.title,
                 "Not enough varied spend yet: guidance needs at least two channels with "
-                f"{MIN_DAYS} days of spend that changed over time." + note,
+                f"{MIN_DAYS} days of spend that changed over time."
+                + note
+                + source_line(outcome),
             )
         rows = tuple(
             (
@@ -100,7 +140,7 @@ class BudgetGuidance:
         )
         if advice.skipped:
             summary += f" Not enough varied spend to fit: {', '.join(advice.skipped)}."
-        summary += note
+        summary += note + source_line(outcome)
         figure = Figure(
             "uplift",
             "Expected extra results a day",
@@ -141,7 +181,8 @@ def _fitted(ctx: Context, history: fits.History) -> tuple[Guidance | None, str]:
     reused; a stale one is shown at once when the caller refits in the background (a
     dashboard), otherwise (a report) the curves are refitted now."""
     campaign = ctx.filters.get("campaign") or None
-    scope = fits.scope_of(ctx.period.days, campaign)
+    results = chosen(ctx, PLATFORM)
+    scope = fits.scope_of(ctx.period.days, campaign, results)
     current = fits.fingerprint(history)
     stored = fits.stored_fit(ctx.session, ctx.workspace_id, scope, current)
     if stored is not None and ctx.now is not None:
@@ -155,6 +196,7 @@ def _fitted(ctx: Context, history: fits.History) -> tuple[Guidance | None, str]:
                 since=ctx.period.start,
                 until=ctx.period.end,
                 campaign=campaign,
+                results=results,
                 now=ctx.now,
             )
             return stored.guidance, (
@@ -191,27 +233,37 @@ def refit(
     since: date | None = None,
     until: date | None = None,
     campaign: str | None = None,
+    results: str | None = None,
+    warehouse_path: str | None = None,
+    lookback_days: int = 30,
 ) -> int:
     """Refit and store the curves: for one period, or (no period) for every stored scope
-    over the same number of days up to `today`, or the dashboard's default 30 days when
-    none is stored. Returns how many scopes were fitted."""
+    (its campaign and results source) over the same number of days up to `today`, or the
+    dashboard's default 30 days when none is stored. Returns how many scopes were fitted."""
     if since is not None and until is not None:
-        periods = [(Period(since, until, zone), campaign)]
+        periods = [(Period(since, until, zone), campaign, results or "")]
     else:
-        stored = fits.scopes_of(session, workspace_id)
-        lengths = {(s.split(":")[0], s.split(":", 1)[1]) for s, _, _ in stored} or {
-            ("30d", "all")
-        }
+        stored = [
+            fits.parse_scope(s) for s, _, _ in fits.scopes_of(session, workspace_id)
+        ]
         periods = [
             (
-                Period(today - timedelta(days=int(d[:-1]) - 1), today, zone),
-                None if c == "all" else c,
+                Period(today - timedelta(days=days - 1), today, zone),
+                scoped_campaign,
+                scoped_results,
             )
-            for d, c in sorted(lengths)
+            for days, scoped_campaign, scoped_results in sorted(
+                set(stored) or {(30, None, "")}, key=str
+            )
         ]
     source = BudgetGuidance()
-    for period, chosen in periods:
-        filters = {"campaign": chosen} if chosen else {}
-        ctx = Context(session, workspace_id, period, None, today, filters, now=now)
+    for period, scoped_campaign, scoped_results in periods:
+        filters = {"campaign": scoped_campaign} if scoped_campaign else {}
+        if scoped_results:
+            filters["results"] = scoped_results
+        ctx = Context(
+            session, workspace_id, period, None, today, filters,
+            warehouse_path=warehouse_path, lookback_days=lookback_days, now=now,
+        )  # fmt: skip
         source.build(ctx)
     return len(periods)

@@ -31,7 +31,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     ),
     "marketing": ("goals", "campaign_roi", "channel_mix", "budget_guidance"),
 }
-FILTERS = ("campaign", "platform", "account", "pillar")
+FILTERS = ("campaign", "platform", "account", "pillar", "results")
 VIEW_LABELS = {"social": "Social performance", "marketing": "Goals and ROI"}
 
 
@@ -90,6 +90,9 @@ def check_filters(
                 field="pillar",
             )
         clean["pillar"] = pillar
+    results = filters.get("results") or ""
+    if results:
+        clean["results"] = plan.parse_results(results)
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
         raise InvalidInput(
@@ -118,6 +121,7 @@ def filter_choices(
         "pillar": [
             {"value": p.id, "label": p.name} for p in pillars_in(session, workspace_id)
         ],
+        "results": [{"value": k, "label": label} for k, label in plan.RESULTS],
     }
 
 
@@ -147,7 +151,11 @@ def build_sections(
     filters: Mapping[str, str],
     now: datetime | None = None,
     refit_in_background: bool = False,
+    warehouse_path: str | None = None,
+    lookback_days: int = 30,
 ) -> list[Section]:
+    """The sections over `period`; marketing sections read Measure's events from the
+    warehouse at `warehouse_path` for attributed results (none: the platforms' figures)."""
     ctx = Context(
         session,
         workspace_id,
@@ -155,6 +163,8 @@ def build_sections(
         previous,
         today,
         dict(filters),
+        warehouse_path=warehouse_path,
+        lookback_days=lookback_days,
         now=now,
         refit_in_background=refit_in_background,
     )

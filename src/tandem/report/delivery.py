@@ -49,8 +49,11 @@ def render_files(
     now: datetime,
     start: date | None = None,
     end: date | None = None,
+    warehouse_path: str | None = None,
+    lookback_days: int = 30,
 ) -> Files:
-    """The report over [start, end], by default the `period_days` up to yesterday."""
+    """The report over [start, end], by default the `period_days` up to yesterday; Measure's
+    events (attributed conversions) are read from the warehouse at `warehouse_path`."""
     ws = workspace_by_id(session, report.workspace_id)
     today = local_today(now, ws.timezone)
     last = end or today - timedelta(days=1)
@@ -68,6 +71,8 @@ def render_files(
         start=first,
         end=last,
         today=today,
+        warehouse_path=warehouse_path,
+        lookback_days=lookback_days,
     )
     return Files(rendered, render.to_pdf(rendered), render.to_zip(rendered))
 
@@ -98,9 +103,21 @@ def send(files: Files, recipients: tuple[str, ...], sender: EmailSender) -> int:
 
 
 def send_now(
-    session: Session, report: Report, *, sender: EmailSender, clock: Clock
+    session: Session,
+    report: Report,
+    *,
+    sender: EmailSender,
+    clock: Clock,
+    warehouse_path: str | None = None,
+    lookback_days: int = 30,
 ) -> int:
-    files = render_files(session, report, now=clock.now())
+    files = render_files(
+        session,
+        report,
+        now=clock.now(),
+        warehouse_path=warehouse_path,
+        lookback_days=lookback_days,
+    )
     count = send(files, report.recipients, sender)
     row = store.report_row(session, report.workspace_id, report.id)
     row.last_sent_at, row.last_error = clock.now(), ""
@@ -120,7 +137,14 @@ def _claim(session: Session, row: store.ReportRow, now: datetime, zone: str) -> 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def send_due(session: Session, *, sender: EmailSender, clock: Clock) -> list[str]:
+def send_due(
+    session: Session,
+    *,
+    sender: EmailSender,
+    clock: Clock,
+    warehouse_path: str | None = None,
+    lookback_days: int = 30,
+) -> list[str]:
     """Send every report whose time has come; returns the ids sent. Call in a unit of work."""
     now, sent = clock.now(), []
     for report_id in store.due_report_ids(session, now):
@@ -135,7 +159,15 @@ def send_due(session: Session, *, sender: EmailSender, clock: Clock) -> list[str
         report = store.to_report(row)
         start, end = scheduled_period(report.schedule, due_day, report.period_days)
         try:
-            files = render_files(session, report, now=now, start=start, end=end)
+            files = render_files(
+                session,
+                report,
+                now=now,
+                start=start,
+                end=end,
+                warehouse_path=warehouse_path,
+                lookback_days=lookback_days,
+            )
             send(files, report.recipients, sender)
         except Exception as exc:  # noqa: BLE001  # one report's failure must not stop the others
             log.warning("report %s not sent: %s", report_id, exc)

@@ -18,6 +18,7 @@ from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tandem.core import new_id
+from tandem.plan.attribution import PLATFORM
 from tandem.plan.budget import (
     BOOTSTRAP,
     DECAYS,
@@ -41,7 +42,8 @@ class BudgetFitRow(Base):
     workspace_id: Mapped[str] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE")
     )
-    scope: Mapped[str] = mapped_column(String(100))  # "<days>d:<campaign id or all>"
+    # "<days>d:<campaign id or all>:<results source>"
+    scope: Mapped[str] = mapped_column(String(100))
     since: Mapped[date] = mapped_column(Date)
     until: Mapped[date] = mapped_column(Date)
     fingerprint: Mapped[str] = mapped_column(String(64))
@@ -58,8 +60,21 @@ class StoredFit:
     fresh: bool  # fitted on exactly the data the caller has now
 
 
-def scope_of(days: int, campaign: str | None) -> str:
-    return f"{days}d:{campaign or 'all'}"
+def scope_of(days: int, campaign: str | None, results: str = PLATFORM) -> str:
+    """The cache key of a fit: period length, campaign filter and the results source the
+    curves were fitted on (the platforms' revenue or a Measure model's credit)."""
+    return f"{days}d:{campaign or 'all'}:{results}"
+
+
+def parse_scope(scope: str) -> tuple[int, str | None, str]:
+    """(days, campaign id or None, results source) of a stored scope; scopes stored before
+    the results source was part of the key were fitted on the platforms' revenue."""
+    days, campaign, *rest = scope.split(":")
+    return (
+        int(days[:-1]),
+        None if campaign == "all" else campaign,
+        (rest[0] if rest else PLATFORM),
+    )
 
 
 def fingerprint(history: History) -> str:

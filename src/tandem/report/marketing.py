@@ -2,20 +2,30 @@
 
 Money is in the workspace's reporting currency (Plan settings); spend whose currency has no
 rate is left out and named in the summary, as on the Plan pages. ROAS, CPA and ROI are the
-plan KPIs (tandem.plan.kpis): None, shown "-", when the denominator is zero.
+plan KPIs (tandem.plan.kpis): None, shown "-", when the denominator is zero. Conversions and
+revenue are the ad platforms' or a Measure model's (the `results` filter, report/attributed.py);
+every summary ends saying which.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from tandem import plan
 from tandem.core.periods import Period
+from tandem.plan.attribution import (
+    Attributed,
+    Credit,
+    Outcome,
+    daily_campaign_revenue,
+    total,
+)
 from tandem.plan.model import SpendLine
-from tandem.plan.results import convert_lines, rates_of
+from tandem.plan.results import convert_lines, rates_of, with_credit
 from tandem.report import format as fmt
+from tandem.report.attributed import measure_of, outcome_of, source_line
 from tandem.report.section import (
     Audience,
     Chart,
@@ -39,10 +49,31 @@ def spend_lines(ctx: Context, period: Period) -> list[SpendLine]:
     )
 
 
-def _kpis(ctx: Context, lines: Sequence[SpendLine]) -> tuple[plan.KpiValues, list[str]]:
+def _kpis(
+    ctx: Context, lines: Sequence[SpendLine], credit: Credit | None = None
+) -> tuple[plan.KpiValues, list[str]]:
+    """KPIs of the lines; with `credit`, conversions and revenue are Measure's."""
     settings = plan.store.settings_of(ctx.session, ctx.workspace_id)
-    converted = convert_lines(lines, rates_of(settings))
-    return plan.kpis(converted.totals), converted.missing_rates
+    rates = rates_of(settings)
+    converted = convert_lines(lines, rates)
+    totals = converted.totals
+    if credit is not None:
+        totals = with_credit(totals, credit, rates)
+    return plan.kpis(totals), converted.missing_rates
+
+
+def _scope_credit(attributed: Attributed | None, keys: Sequence[str]) -> Credit | None:
+    """What the campaigns keyed `keys` were credited; None for the platform figures."""
+    if attributed is None:
+        return None
+    return total(attributed.campaign(k) for k in keys)
+
+
+def _rest_credit(attributed: Attributed, keys: Sequence[str]) -> Credit:
+    """Credited to anything but the Plan campaigns: other UTM campaigns, direct, organic."""
+    known = set(keys)
+    others = [c for k, c in attributed.campaigns.items() if k not in known]
+    return total([*others, *attributed.unattributed.values()])
 
 
 def _missing(missing: Sequence[str]) -> str:
@@ -57,10 +88,46 @@ class CampaignRoi:
     audience: Audience = "marketing"
 
     def build(self, ctx: Context) -> Section:
+        with measure_of(ctx) as measure:
+            outcome = outcome_of(ctx, measure, ctx.period)
+            prior = outcome_of(ctx, measure, ctx.previous) if ctx.previous else None
+            daily: dict[str | None, dict[date, float]] = {}
+            if outcome.attributed is not None and measure is not None:
+                settings = plan.store.settings_of(ctx.session, ctx.workspace_id)
+                daily = daily_campaign_revenue(
+                    measure.journeys(ctx.period.start, ctx.period.end),
+                    outcome.attributed.model,
+                    rates_of(settings),
+                    zone=ctx.period.zone,
+                    params=measure.model_params(),
+                )
+        return self._section(ctx, outcome, prior, daily)
+
+    def _section(
+        self,
+        ctx: Context,
+        outcome: Outcome,
+        prior: Outcome | None,
+        daily: dict[str | None, dict[date, float]],
+    ) -> Section:
         currency = plan.store.settings_of(ctx.session, ctx.workspace_id).currency
+        campaigns = plan.store.campaigns_in(ctx.session, ctx.workspace_id)
+        names = {c.id: c.name for c in campaigns}
+        keys = {c.id: c.utm_key for c in campaigns}
+        chosen = ctx.filters.get("campaign") or None
+        scope = [keys[chosen]] if chosen in keys else list(keys.values())
+        attributed = outcome.attributed
         lines = spend_lines(ctx, ctx.period)
-        now, missing = _kpis(ctx, lines)
-        before = _kpis(ctx, spend_lines(ctx, ctx.previous))[0] if ctx.previous else None
+        now, missing = _kpis(ctx, lines, _scope_credit(attributed, scope))
+        before = (
+            _kpis(
+                ctx,
+                spend_lines(ctx, ctx.previous),
+                _scope_credit(prior.attributed if prior else None, scope),
+            )[0]
+            if ctx.previous
+            else None
+        )
         defs = plan.DEFINITIONS
 
         def figure(key: str, label: str, text: fmt.Formatter) -> Figure:
@@ -88,17 +155,30 @@ class CampaignRoi:
             figure("cpa", "CPA", money),
             figure("roi", "ROI", fmt.pct),
         )
-        names = {
-            c.id: c.name for c in plan.store.campaigns_in(ctx.session, ctx.workspace_id)
-        }
         groups: dict[str | None, list[SpendLine]] = defaultdict(list)
         for line in lines:
             groups[line.campaign_id].append(line)
+        if attributed is not None:  # campaigns credited without spend in the period
+            for known, key in keys.items():
+                credited = attributed.campaign(key).conversions
+                if (chosen is None or known == chosen) and credited:
+                    groups.setdefault(known, [])
+            if chosen is None:
+                groups.setdefault(None, [])
         order = sorted(groups, key=lambda k: (k is None, names.get(k or "", "")))
         rows, links, roas_bars = [], [], []
         for cid in order:
-            k = _kpis(ctx, groups[cid])[0]
+            credit = None
+            if attributed is not None:
+                credit = (
+                    attributed.campaign(keys[cid])
+                    if cid in keys
+                    else _rest_credit(attributed, list(keys.values()))
+                )
+            k = _kpis(ctx, groups[cid], credit)[0]
             name = names.get(cid, "(no campaign)") if cid else "(no campaign)"
+            if cid is None and attributed is not None:
+                name = "(no Plan campaign: direct, organic, other UTM campaigns)"
             rows.append(
                 (
                     name,
@@ -118,7 +198,7 @@ class CampaignRoi:
             (
                 "Campaign",
                 f"Spend ({currency})",
-                "Conversions",
+                f"Conversions ({outcome.label})",
                 f"Revenue ({currency})",
                 "ROAS",
                 "CPA",
@@ -133,6 +213,11 @@ class CampaignRoi:
         for day, items in _by_day(lines).items():
             k = _kpis(ctx, items)[0]
             spend[day], revenue[day] = k.cost, k.revenue
+        if attributed is not None:
+            revenue = defaultdict(float)
+            for key in scope:
+                for day_of, value in daily.get(key, {}).items():
+                    revenue[day_of.isoformat()] += value
         x = tuple(d.isoformat() for d in days)
         charts = (
             Chart(
@@ -164,10 +249,19 @@ class CampaignRoi:
         summary = f"{money(now.cost)} spent returned {money(now.revenue)}: ROAS {fmt.ratio(now.roas)}, CPA {money(now.cpa)}"
         if before is not None:
             summary += f" (ROAS {fmt.ratio(before.roas)} in the comparison period)"
+        if attributed is not None and chosen is None:
+            summary += (
+                f". {now.conversions:,.1f} of the {attributed.conversions} conversions"
+                " Measure recorded are credited to Plan campaigns"
+            )
+        lost = list(attributed.missing_rates) if attributed else []
         return Section(
             self.key,
             self.title,
-            summary + "." + _missing(missing),
+            summary
+            + "."
+            + _missing(sorted(set(missing) | set(lost)))
+            + source_line(outcome),
             figures,
             charts,
             (table,),
@@ -187,18 +281,35 @@ class ChannelMix:
     audience: Audience = "marketing"
 
     def build(self, ctx: Context) -> Section:
+        with measure_of(ctx) as measure:
+            outcome = outcome_of(ctx, measure, ctx.period)
+        attributed = outcome.attributed
         currency = plan.store.settings_of(ctx.session, ctx.workspace_id).currency
         lines = spend_lines(ctx, ctx.period)
-        total, missing = _kpis(ctx, lines)
+        chosen = ctx.filters.get("campaign") or None
+        credit: dict[plan.Channel, Credit] = {}
+        if attributed is not None:
+            if chosen:
+                key = plan.store.campaign_in(
+                    ctx.session, ctx.workspace_id, chosen
+                ).utm_key
+                credit = attributed.channels_of(key)
+            else:
+                credit = attributed.channels
+        everything, missing = _kpis(ctx, lines)
         groups: dict[plan.Channel, list[SpendLine]] = defaultdict(list)
         for line in lines:
             groups[line.channel].append(line)
         rows, labels, shares = [], [], []
         for channel in plan.Channel:
-            if channel not in groups:
+            if channel not in groups and channel not in credit:
                 continue
-            k = _kpis(ctx, groups[channel])[0]
-            share = k.cost / total.cost if total.cost else None
+            k = _kpis(
+                ctx,
+                groups.get(channel, []),
+                credit.get(channel, Credit()) if attributed else None,
+            )[0]
+            share = k.cost / everything.cost if everything.cost else None
             rows.append(
                 (
                     channel.label,
@@ -219,7 +330,7 @@ class ChannelMix:
                 "Channel",
                 f"Spend ({currency})",
                 "Share of spend",
-                "Conversions",
+                f"Conversions ({outcome.label})",
                 f"Revenue ({currency})",
                 "ROAS",
                 "CPA",
@@ -235,14 +346,15 @@ class ChannelMix:
         )
         top = max(rows, key=lambda r: r[1], default=None)
         summary = (
-            f"{top[0]} took {top[2]} of {fmt.money(total.cost, currency)}."
-            if top
+            f"{top[0]} took {top[2]} of {fmt.money(everything.cost, currency)}."
+            if top and everything.cost
             else "No spend in the period."
         )
+        lost = list(attributed.missing_rates) if attributed else []
         return Section(
             self.key,
             self.title,
-            summary + _missing(missing),
+            summary + _missing(sorted(set(missing) | set(lost))) + source_line(outcome),
             charts=(chart,),
             tables=(table,),
         )

@@ -62,6 +62,8 @@ def compute(
     start: date,
     end: date,
     today: date,
+    warehouse_path: str | None = None,
+    lookback_days: int = 30,
 ) -> Rendered:
     period = Period(start, end, zone)
     previous = period.compared(report.compare)
@@ -73,6 +75,8 @@ def compute(
         previous=previous,
         today=today,
         filters=report.filters,
+        warehouse_path=warehouse_path,
+        lookback_days=lookback_days,
     )
     return Rendered(
         report,

@@ -33,6 +33,9 @@ class Context:
     today: date
     filters: Mapping[str, str] = field(default_factory=dict)
     warehouse_path: str | None = None  # the DuckDB file, for sections reading events
+    lookback_days: int = (
+        30  # Measure's journey lookback (settings.journey_lookback_days)
+    )
     now: datetime | None = None  # when given, slow results (budget fits) are cached
     refit_in_background: bool = False  # a dashboard: show a stale fit and queue a refit
 

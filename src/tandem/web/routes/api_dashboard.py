@@ -30,6 +30,15 @@ def section(
     platform: str | None = None,
     account: str | None = None,
     pillar: str | None = None,
+    results: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="Conversions and revenue of the marketing sections: platform or a "
+            "Measure model (last_non_direct, last_touch, first_touch, linear, time_decay, "
+            "position_based, markov); default last_non_direct.",
+        ),
+    ] = None,
     member: Member = Depends(permit(Permission.ANALYTICS_VIEW)),
 ) -> Section:
     ws = member.workspace
@@ -43,6 +52,7 @@ def section(
             "platform": platform or "",
             "account": account or "",
             "pillar": pillar or "",
+            "results": results or "",
         },
     )
     (built,) = dashboard.build_sections(
@@ -55,5 +65,7 @@ def section(
         filters=filters,
         now=state.clock.now(),
         refit_in_background=True,
+        warehouse_path=str(state.settings.warehouse_path),
+        lookback_days=state.settings.journey_lookback_days,
     )
     return built

@@ -16,7 +16,9 @@ from tandem.core import InvalidInput
 from tandem.web.deps import SessionDep, StateDep
 from tandem.web.routes.plan import (
     Manage,
+    ResultsParam,
     View,
+    measure_of,
     overview_data,
     read_upload,
     today_of,
@@ -85,8 +87,10 @@ class SpendPage:
 
 
 @router.get("/plan", summary="Campaign KPIs and pacing, KPIs per channel, goal status")
-def api_overview(session: SessionDep, state: StateDep, member: View) -> Any:
-    return overview_data(session, member, state)
+def api_overview(
+    session: SessionDep, state: StateDep, member: View, results: ResultsParam = None
+) -> Any:
+    return overview_data(session, member, state, results)
 
 
 @router.get("/plan/kpis", summary="Every KPI definition: formula, zero rule, source")
@@ -144,14 +148,21 @@ def api_update_goal(
 
 @router.get("/campaigns", summary="Campaigns with KPIs (reporting currency) and pacing")
 def api_campaigns(
-    session: SessionDep, state: StateDep, member: View
+    session: SessionDep, state: StateDep, member: View, results: ResultsParam = None
 ) -> list[plan.CampaignSummary]:
     ws = member.workspace.id
     settings = plan.store.settings_of(session, ws)
-    summaries, _, _, _ = plan.overview(
-        session, ws, settings, today=today_of(state, member)
-    )
-    return summaries
+    chosen = plan.parse_results(results)
+    with measure_of(state, member, chosen) as measure:
+        found = plan.overview(
+            session,
+            ws,
+            settings,
+            today=today_of(state, member),
+            measure=measure,
+            results=chosen,
+        )
+    return found.campaigns
 
 
 @router.post("/campaigns", status_code=201, summary="Create a campaign")
@@ -171,9 +182,13 @@ def api_create_campaign(
     summary="One campaign: KPIs, pacing, per channel, organic results, its content",
 )
 def api_campaign(
-    campaign_id: str, session: SessionDep, state: StateDep, member: View
+    campaign_id: str,
+    session: SessionDep,
+    state: StateDep,
+    member: View,
+    results: ResultsParam = None,
 ) -> Any:
-    data = campaign_data(session, member, state, campaign_id)
+    data = campaign_data(session, member, state, campaign_id, results)
     data.pop("base_url")
     return data
 

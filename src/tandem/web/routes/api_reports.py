@@ -35,7 +35,10 @@ class ReportIn(BaseModel):
     )
     recipients: list[str] = Field(default_factory=list)
     filters: dict[str, str] = Field(
-        default_factory=dict, description="campaign, platform"
+        default_factory=dict,
+        description="campaign, platform, account, pillar, and results (where "
+        "conversions and revenue come from: platform or a Measure model such as "
+        "last_non_direct, linear, markov)",
     )
 
     def to_input(self) -> ReportInput:
@@ -145,6 +148,8 @@ def render_report(
         now=state.clock.now(),
         start=parse_day(since, "since"),
         end=parse_day(until, "until"),
+        warehouse_path=str(state.settings.warehouse_path),
+        lookback_days=state.settings.journey_lookback_days,
     )
     attachment = files.attachments()[0 if format == "pdf" else 1]
     return Response(

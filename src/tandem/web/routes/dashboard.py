@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from tandem import plan
@@ -32,6 +34,15 @@ def dashboard_page(
     platform: str | None = None,
     account: str | None = None,
     pillar: str | None = None,
+    results: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="Conversions and revenue of the marketing sections: platform or a "
+            "Measure model (last_non_direct, last_touch, first_touch, linear, time_decay, "
+            "position_based, markov); default last_non_direct.",
+        ),
+    ] = None,
     member: Member = Depends(permit(Permission.ANALYTICS_VIEW)),
 ) -> Response:
     ws = member.workspace
@@ -47,6 +58,7 @@ def dashboard_page(
             "platform": platform or "",
             "account": account or "",
             "pillar": pillar or "",
+            "results": results or "",
         },
     )
     sections = dashboard.build_sections(
@@ -59,6 +71,8 @@ def dashboard_page(
         filters=filters,
         now=state.clock.now(),
         refit_in_background=True,
+        warehouse_path=str(state.settings.warehouse_path),
+        lookback_days=state.settings.journey_lookback_days,
     )
     data = {
         "view": chosen,
@@ -80,5 +94,6 @@ def dashboard_page(
             for p in pillars_in(session, ws.id)
         ],
         "sections": drawn(sections),
+        "results_choices": plan.RESULTS,
     }
     return page(request, "dashboard/index.html", data, member=member, title="Dashboard")

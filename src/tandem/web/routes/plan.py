@@ -5,10 +5,12 @@ The REST twin lives in api_plan.py; both call the same actions and page-data bui
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,7 @@ from tandem.core.periods import local_today
 from tandem.plan.model import PERCENT_METRICS, Channel, GoalMetric
 from tandem.web.charts import Series, line_chart
 from tandem.web.deps import SessionDep, StateDep, permit
+from tandem.web.measure_data import warehouse_runner
 from tandem.web.render import page
 from tandem.web.state import AppState
 
@@ -58,6 +61,31 @@ def _redirect(member: Member, path: str, notice: str) -> Response:
     )
 
 
+ResultsParam = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Where conversions and revenue come from: platform (the ad "
+        "platforms' own figures) or a Measure attribution model: "
+        + ", ".join(k for k, _ in plan.RESULTS[1:])
+        + f". Default {plan.DEFAULT_RESULTS} (the platform figures, said so, when "
+        "Measure recorded no conversions in the range).",
+    ),
+]
+
+
+@contextmanager
+def measure_of(state: AppState, member: Member, results: str) -> Iterator[plan.Measure]:
+    """Measure's journeys for the workspace; the warehouse is opened only for a model."""
+    ws = member.workspace
+    lookback = state.settings.journey_lookback_days
+    if results == plan.PLATFORM:
+        yield plan.Measure(None, ws.id, ws.timezone, lookback)
+        return
+    with warehouse_runner(state) as runner:
+        yield plan.Measure(runner, ws.id, ws.timezone, lookback)
+
+
 def _common(member: Member, session: Session) -> dict[str, Any]:
     settings = plan.store.settings_of(session, member.workspace.id)
     return {
@@ -67,34 +95,47 @@ def _common(member: Member, session: Session) -> dict[str, Any]:
         "metrics": list(GoalMetric),
         "percent_metrics": [m.value for m in PERCENT_METRICS],
         "presets": plan.PRESETS,
+        "results_choices": plan.RESULTS,
     }
 
 
 # ---- overview ---------------------------------------------------------------------------
 
 
-def overview_data(session: Session, member: Member, state: AppState) -> dict[str, Any]:
+def overview_data(
+    session: Session, member: Member, state: AppState, results: str | None = None
+) -> dict[str, Any]:
     ws, today = member.workspace, today_of(state, member)
     settings = plan.store.settings_of(session, ws.id)
-    summaries, channels, totals, missing = plan.overview(
-        session, ws.id, settings, today=today
-    )
+    chosen = plan.parse_results(results)
+    with measure_of(state, member, chosen) as measure:
+        found = plan.overview(
+            session, ws.id, settings, today=today, measure=measure, results=chosen
+        )
     goals = plan.goal_views(session, ws.id, settings, today=today, zone=ws.timezone)
     return {
         "currency": settings.currency,
-        "campaigns": summaries,
-        "by_channel": channels,
-        "totals": totals,
-        "missing_rates": missing,
+        "campaigns": found.campaigns,
+        "by_channel": found.channels,
+        "totals": found.totals,
+        "missing_rates": found.missing_rates,
+        "results": chosen,
+        "outcome": found.outcome,
+        "results_since": found.since,
+        "results_until": found.until,
         "goals": goals,
     }
 
 
 @router.get("/w/{ws}/plan")
 def overview_page(
-    request: Request, session: SessionDep, state: StateDep, member: View
+    request: Request,
+    session: SessionDep,
+    state: StateDep,
+    member: View,
+    results: ResultsParam = None,
 ) -> Response:
-    data = overview_data(session, member, state)
+    data = overview_data(session, member, state, results)
     return page(
         request,
         "plan/index.html",

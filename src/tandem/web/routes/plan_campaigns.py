@@ -24,10 +24,12 @@ from tandem.web.deps import SessionDep, StateDep
 from tandem.web.render import page
 from tandem.web.routes.plan import (
     Manage,
+    ResultsParam,
     View,
     _common,
     _form,
     _redirect,
+    measure_of,
     parse_day,
     today_of,
 )
@@ -58,13 +60,19 @@ def _list_page(
     *,
     form: dict[str, str] | None = None,
     error: TandemError | None = None,
+    results: str | None = None,
 ) -> Response:
     ws, today = member.workspace, today_of(state, member)
     settings = plan.store.settings_of(session, ws.id)
-    summaries, _, _, missing = plan.overview(session, ws.id, settings, today=today)
+    chosen = plan.parse_results(results)
+    with measure_of(state, member, chosen) as measure:
+        found = plan.overview(
+            session, ws.id, settings, today=today, measure=measure, results=chosen
+        )
     data = {
-        "campaigns": summaries,
-        "missing_rates": missing,
+        "campaigns": found.campaigns,
+        "missing_rates": found.missing_rates,
+        "results": chosen,
         "goals": plan.store.goals_in(session, ws.id),
         "form": form
         or {
@@ -89,9 +97,13 @@ def _list_page(
 
 @router.get("/w/{ws}/plan/campaigns")
 def campaigns_page(
-    request: Request, session: SessionDep, state: StateDep, member: View
+    request: Request,
+    session: SessionDep,
+    state: StateDep,
+    member: View,
+    results: ResultsParam = None,
 ) -> Response:
-    return _list_page(request, session, member, state)
+    return _list_page(request, session, member, state, results=results)
 
 
 @router.post("/w/{ws}/plan/campaigns")
@@ -136,14 +148,25 @@ def spend_chart(report: plan.CampaignReport) -> Any:
 
 
 def campaign_data(
-    session: Session, member: Member, state: AppState, campaign_id: str
+    session: Session,
+    member: Member,
+    state: AppState,
+    campaign_id: str,
+    results: str | None = None,
 ) -> dict[str, Any]:
     ws = member.workspace
     settings = plan.store.settings_of(session, ws.id)
     campaign = plan.store.campaign_in(session, ws.id, campaign_id)
-    report = plan.campaign_report(
-        session, campaign, settings, today=today_of(state, member)
-    )
+    chosen = plan.parse_results(results)
+    with measure_of(state, member, chosen) as measure:
+        report = plan.campaign_report(
+            session,
+            campaign,
+            settings,
+            today=today_of(state, member),
+            measure=measure,
+            results=chosen,
+        )
     zone = ZoneInfo(ws.timezone)
     since = datetime.combine(campaign.start, time.min, zone)
     until = datetime.combine(campaign.end + timedelta(days=1), time.min, zone)
@@ -171,6 +194,8 @@ def campaign_data(
     )
     return {
         "report": report,
+        "results": chosen,
+        "outcome": report.outcome,
         "goal": goal,
         "calendar": entries,
         "briefs": briefs,
@@ -187,8 +212,9 @@ def campaign_page(
     session: SessionDep,
     state: StateDep,
     member: View,
+    results: ResultsParam = None,
 ) -> Response:
-    data = campaign_data(session, member, state, campaign_id)
+    data = campaign_data(session, member, state, campaign_id, results)
     report = data["report"]
     c = report.campaign
     form = {
