@@ -2,7 +2,7 @@
 
 Default order is the triage priority (highest first), then the oldest waiting first, so
 the top of the list is always "answer this next". Search matches words in the text and the
-author (case-insensitive substring per word; every word must match).
+author by prefix, every word must match, through a word index (inbox/search.py).
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from tandem.core import InvalidInput
 from tandem.inbox.intent import Intent
 from tandem.inbox.model import Item, Status
+from tandem.inbox.search import matches as search_matches
 from tandem.inbox.sentiment import Polarity
 from tandem.inbox.store import InboxItemRow, to_item
 
@@ -64,7 +65,9 @@ def _choice(value: str | None, allowed: tuple[str, ...], field: str) -> str | No
     return value
 
 
-def _conditions(workspace_id: str, query: ItemQuery) -> list[ColumnElement[bool]]:
+def _conditions(
+    session: Session, workspace_id: str, query: ItemQuery
+) -> list[ColumnElement[bool]]:
     c = InboxItemRow
     where: list[ColumnElement[bool]] = [
         c.workspace_id == workspace_id,
@@ -95,15 +98,9 @@ def _conditions(workspace_id: str, query: ItemQuery) -> list[ColumnElement[bool]
         where.append(c.assignee_role == query.assignee.removeprefix("role:"))
     elif query.assignee:
         where.append(c.assignee_id == query.assignee)
-    for word in query.q.lower().split()[:8]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        where.append(
-            or_(
-                func.lower(c.text).like(pattern),
-                func.lower(c.author_handle).like(pattern),
-                func.lower(c.author_name).like(pattern),
-            )
-        )
+    search = search_matches(session.get_bind().dialect.name, query.q)
+    if search is not None:
+        where.append(search)
     return where
 
 
@@ -124,7 +121,7 @@ def find_items(session: Session, workspace_id: str, query: ItemQuery) -> list[It
         raise InvalidInput("offset cannot be negative.", field="offset")
     rows = session.scalars(
         select(InboxItemRow)
-        .where(*_conditions(workspace_id, query))
+        .where(*_conditions(session, workspace_id, query))
         .order_by(*_order(query.sort))
         .limit(query.limit)
         .offset(query.offset)
@@ -138,7 +135,7 @@ def count_items(
     """Counts at most `cap` matches: the database stops scanning there."""
     matches = (
         select(InboxItemRow.id)
-        .where(*_conditions(workspace_id, query))
+        .where(*_conditions(session, workspace_id, query))
         .limit(cap + 1)
         .subquery()
     )
