@@ -29,6 +29,7 @@ MESSAGES = {
     "r8": ("I don't like it", "sam"),
     "r9": ("Tea time at five", "kim"),
     "r10": ("Size 5 please, not size 50", "lee"),
+    "r11": ("Xin chào Việt Nam, Ελλάδα", "an"),
 }
 
 
@@ -90,6 +91,10 @@ def test_accents_and_case_do_not_count(db, world, inbox):
     assert _search(db, world, "CAFÉ") == {"r6", "r7"}
     assert _search(db, world, "plait") == {"r7"}
     assert _search(db, world, "crème") == {"r7"}
+    assert _search(db, world, "viet chao") == {"r11"}  # stacked marks too
+    # Only Latin letters lose their accents (as SQLite's unicode61 does); case still folds.
+    assert _search(db, world, "ΕΛΛΆΔΑ") == {"r11"}
+    assert _search(db, world, "ελλαδα") == set()
 
 
 def test_a_single_character_matches_only_that_word(db, world, inbox):

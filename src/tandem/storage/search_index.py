@@ -4,6 +4,10 @@ On SQLite a word index is an FTS5 virtual table (inbox_items_fts, migration 0023
 shadow tables FTS5 keeps its index in (`<name>_data`, `_idx`, `_docsize`, `_config`). They are
 derived from the rows, so a backup skips them, a restore rebuilds them, and schema comparison
 ignores them. PostgreSQL's word index is an ordinary index and needs none of this.
+
+Risk for later migrations: a batch (copy-and-rename) change to inbox_items on SQLite drops the
+triggers with the old table and may renumber rowids, which the FTS5 table is keyed on. Such a
+migration must recreate the triggers of 0023 and run `rebuild_search_indexes`.
 """
 
 from __future__ import annotations
