@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
 import tandem.cli.ops
@@ -23,6 +23,8 @@ import tandem.storage.backup as backup_module
 from tandem.accounts.store import AuditRow, LoginFailureRow, OrganisationRow
 from tandem.cli import app
 from tandem.core import new_id
+from tandem.inbox.ingest import ingest_account
+from tandem.inbox.queries import ItemQuery, find_items
 from tandem.publish.store import AccountMetricRow
 from tandem.settings import Settings, get_settings
 from tandem.storage import (
@@ -35,7 +37,9 @@ from tandem.storage.backup import backup
 from tandem.storage.backup_format import BackupError
 from tandem.storage.queue import enqueue
 from tandem.storage.restore import restore
+from tandem.storage.search_index import derived_tables
 from tandem.storage.warehouse import EventType, Warehouse, WarehouseEvent
+from tests.support.fake_conversations import FakeConversations
 from tests.support.world import T0, World, build_world
 
 MEDIA = {
@@ -165,13 +169,33 @@ def test_a_backup_restores_exactly_into_a_fresh_sqlite_database(
 
     assert restored == manifest
     assert manifest.source_dialect == db.engine.dialect.name
+    with db.engine.connect() as connection:
+        derived = derived_tables(connection)  # SQLite's word index, rebuilt on restore
     every_table = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
-    assert set(manifest.row_counts) == every_table
+    assert set(manifest.row_counts) == every_table - derived
+    assert derived == (
+        {f"inbox_items_fts{s}" for s in ("", "_data", "_idx", "_docsize", "_config")}
+        if db.engine.dialect.name == "sqlite"
+        else set()
+    )
     assert manifest.row_counts["memberships"] == 7
     assert manifest.warehouse_events == 35
     assert manifest.media_files == 2
     assert_same_install(source, db, install(tmp_path / "target", target_db), target_db)
     target_db.dispose()
+
+
+def _inbox_words(database: Database, world: World) -> None:
+    fake = FakeConversations()
+    fake.add("Où est mon remboursement ?", platform_id="w1", author="client_42")
+    fake.add("Shipping to Lyon, please", platform_id="w2")
+    ingest_account(database, world.acme_account_id, fake, world.clock)
+
+
+def _found(database: Database, workspace_id: str, q: str) -> list[str]:
+    with database.session() as s:
+        items = find_items(s, workspace_id, ItemQuery(q=q))
+    return [i.platform_id for i in items]
 
 
 def test_a_sqlite_backup_restores_into_the_test_database(
@@ -180,14 +204,55 @@ def test_a_sqlite_backup_restores_into_the_test_database(
     """The move from the embedded default to PostgreSQL (and SQLite to SQLite)."""
     source_db = fresh_sqlite(tmp_path / "source" / "tandem.db", sqlite_template)
     source = install(tmp_path / "source", source_db)
-    add_extras(source, source_db, build_world(source_db))
+    world = build_world(source_db)
+    add_extras(source, source_db, world)
+    _inbox_words(source_db, world)
     backup(source, source_db, tmp_path / "backup.tar.gz")
 
     target = install(tmp_path / "target", db)
     restore(target, db, tmp_path / "backup.tar.gz")
 
     assert_same_install(source, source_db, target, db)
+    # Search works on the target: PostgreSQL's index, or SQLite's rebuilt FTS table.
+    assert _found(db, world.acme.id, "remboursement") == ["w1"]
+    assert _found(db, world.acme.id, "ou client") == ["w1"]
+    assert _found(db, world.acme.id, "lyon ship") == ["w2"]
     source_db.dispose()
+
+
+def test_a_restore_back_into_sqlite_rebuilds_its_word_index(
+    db: Database, world: World, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """From the test database (PostgreSQL too) back to SQLite, over an install that held
+    other conversations and a damaged word index: the index is exact again afterwards."""
+    _inbox_words(db, world)
+    backup(install(tmp_path / "source", db), db, tmp_path / "backup.tar.gz")
+    target_db = fresh_sqlite(tmp_path / "target" / "tandem.db", sqlite_template)
+    stale = build_world(target_db)
+    fake = FakeConversations()
+    fake.add("A stale remboursement question", platform_id="stale")
+    ingest_account(target_db, stale.acme_account_id, fake, stale.clock)
+    with target_db.engine.begin() as c:  # an index out of step with its rows
+        c.execute(
+            text("INSERT INTO inbox_items_fts(inbox_items_fts) VALUES ('delete-all')")
+        )
+
+    restore(
+        install(tmp_path / "target", target_db),
+        target_db,
+        tmp_path / "backup.tar.gz",
+        force=True,
+    )
+
+    assert _found(target_db, world.acme.id, "remboursement") == ["w1"]
+    with target_db.engine.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO inbox_items_fts(inbox_items_fts, rank)"
+                " VALUES ('integrity-check', 1)"
+            )
+        )
+    target_db.dispose()
 
 
 def test_restore_migrates_an_empty_database_first(

@@ -70,6 +70,26 @@ def test_filters_and_search(client_as, world, fake):
     assert bad.status_code == 422 and "intent" in bad.text
 
 
+def test_search_is_by_word_prefix_and_any_query_text_is_safe(
+    app, client_as, world, fake
+):
+    c = client_as(Role.ANALYST)
+    assert "@angry" in c.get(f"/w/{world.acme.slug}/inbox?q=explod").text
+    api = api_client(app, client_as, Role.ANALYST)
+    base = f"/api/v1/workspaces/{world.acme.slug}/inbox/items"
+    for q, expected in [
+        ("CHARGER lawyer", ["angry"]),
+        ("arger", []),  # not a word start
+        ('"blue*" (IN) -:', ["curious"]),
+        ("' OR 1=1 --", []),
+    ]:
+        page = api.get(base, params={"q": q})
+        assert page.status_code == 200, page.text
+        assert [i["author_handle"] for i in page.json()["items"]] == expected, q
+        html = c.get(f"/w/{world.acme.slug}/inbox", params={"q": q})
+        assert html.status_code == 200
+
+
 def test_analysts_read_but_cannot_reply(client_as, world, fake):
     c = client_as(Role.ANALYST)
     page = c.get(f"/w/{world.acme.slug}/inbox").text

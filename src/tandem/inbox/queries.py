@@ -2,7 +2,7 @@
 
 Default order is the triage priority (highest first), then the oldest waiting first, so
 the top of the list is always "answer this next". Search matches words in the text and the
-author (case-insensitive substring per word; every word must match).
+author by prefix, every word must match, through a word index (inbox/search.py).
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, false, func, select
+from sqlalchemy.orm import Session, aliased
 
 from tandem.core import InvalidInput
 from tandem.inbox.intent import Intent
 from tandem.inbox.model import Item, Status
+from tandem.inbox.search import postgres_matches, sqlite_matches, words
 from tandem.inbox.sentiment import Polarity
 from tandem.inbox.store import InboxItemRow, to_item
 
@@ -64,8 +65,36 @@ def _choice(value: str | None, allowed: tuple[str, ...], field: str) -> str | No
     return value
 
 
-def _conditions(workspace_id: str, query: ItemQuery) -> list[ColumnElement[bool]]:
-    c = InboxItemRow
+Rows = type[InboxItemRow]  # the table, or (searching on PostgreSQL) its matches
+
+
+def _rows(session: Session, query: ItemQuery) -> tuple[Rows, list[ColumnElement[bool]]]:
+    """What the query reads, and the search condition on it.
+
+    On PostgreSQL a search reads its matches first (MATERIALIZED): left to itself the planner
+    may walk the queue index and compute each row's vector until a page is full, a second
+    for a word whose messages sit at the low-priority end. Reading matches costs in
+    proportion to them (~1 µs each), bounded by the workspace's size.
+    """
+    if not query.q.strip():
+        return InboxItemRow, []
+    found = words(query.q)
+    if not found:
+        return InboxItemRow, [false()]
+    if session.get_bind().dialect.name == "postgresql":
+        hits = (
+            select(InboxItemRow)
+            .where(postgres_matches(found))
+            .cte("search_hits")
+            .prefix_with("MATERIALIZED")
+        )
+        return aliased(InboxItemRow, hits), []
+    return InboxItemRow, [sqlite_matches(found)]
+
+
+def _conditions(
+    c: Rows, workspace_id: str, query: ItemQuery
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [
         c.workspace_id == workspace_id,
         c.deleted_at.is_(None),
@@ -95,20 +124,10 @@ def _conditions(workspace_id: str, query: ItemQuery) -> list[ColumnElement[bool]
         where.append(c.assignee_role == query.assignee.removeprefix("role:"))
     elif query.assignee:
         where.append(c.assignee_id == query.assignee)
-    for word in query.q.lower().split()[:8]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        where.append(
-            or_(
-                func.lower(c.text).like(pattern),
-                func.lower(c.author_handle).like(pattern),
-                func.lower(c.author_name).like(pattern),
-            )
-        )
     return where
 
 
-def _order(sort: str) -> list[Any]:
-    c = InboxItemRow
+def _order(c: Rows, sort: str) -> list[Any]:
     if sort == "newest":
         return [c.received_at.desc(), c.id]
     if sort == "oldest":
@@ -122,10 +141,11 @@ def find_items(session: Session, workspace_id: str, query: ItemQuery) -> list[It
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
     if query.offset < 0:
         raise InvalidInput("offset cannot be negative.", field="offset")
+    source, search = _rows(session, query)
     rows = session.scalars(
-        select(InboxItemRow)
-        .where(*_conditions(workspace_id, query))
-        .order_by(*_order(query.sort))
+        select(source)
+        .where(*_conditions(source, workspace_id, query), *search)
+        .order_by(*_order(source, query.sort))
         .limit(query.limit)
         .offset(query.offset)
     )
@@ -136,9 +156,10 @@ def count_items(
     session: Session, workspace_id: str, query: ItemQuery, *, cap: int = COUNT_CAP
 ) -> Count:
     """Counts at most `cap` matches: the database stops scanning there."""
+    source, search = _rows(session, query)
     matches = (
-        select(InboxItemRow.id)
-        .where(*_conditions(workspace_id, query))
+        select(source.id)
+        .where(*_conditions(source, workspace_id, query), *search)
         .limit(cap + 1)
         .subquery()
     )

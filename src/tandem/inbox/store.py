@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tandem.core import NotFound
 from tandem.inbox.model import Item, Note, Reply, ReplyState, Status
+from tandem.inbox.search import SEARCH_VECTOR_SQL
 from tandem.storage import Base, JSONDict, UTCDateTime
 
 
@@ -33,6 +34,12 @@ class InboxItemRow(Base):
         ),
         Index("ix_inbox_items_workspace_received_at", "workspace_id", "received_at"),
         Index("ix_inbox_items_conversation", "account_id", "conversation_id"),
+        # Word search (inbox/search.py). SQLite's twin is the FTS5 table the migration makes.
+        Index(
+            "ix_inbox_items_search",
+            text(SEARCH_VECTOR_SQL),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(

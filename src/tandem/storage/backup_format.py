@@ -8,7 +8,7 @@ An archive is one .tar.gz:
     media/                   the media directory, file for file
 
 Tables and columns come from reflecting the database itself (`user_tables`), so a dump matches
-the revision the database is at. A column's kind (`column_kind`) names its codec, so a value
+the revision the database is at; SQLite's word-search tables are left out (derived data). A column's kind (`column_kind`) names its codec, so a value
 written from SQLite reads back into PostgreSQL and back.
 """
 
@@ -23,10 +23,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, MetaData, Table
+from sqlalchemy import Connection, MetaData, Table, inspect
 from sqlalchemy import types as sqltypes
 
 from tandem.core import TandemError
+from tandem.storage.search_index import derived_tables
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -136,7 +137,10 @@ def decoder(kind: str, type_: sqltypes.TypeEngine[Any]) -> Callable[[Any], Any]:
 
 
 def user_tables(connection: Connection) -> list[Table]:
-    """The tables a backup covers, parents before children (Alembic's own is not data)."""
+    """The tables a backup covers, parents before children. Alembic's own is not data, nor
+    are word-search indexes (`search_index`): a restore rebuilds those from the rows."""
+    skip = derived_tables(connection) | {"alembic_version"}
+    names = [n for n in inspect(connection).get_table_names() if n not in skip]
     metadata = MetaData()
-    metadata.reflect(bind=connection)
-    return [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+    metadata.reflect(bind=connection, only=names)
+    return list(metadata.sorted_tables)
