@@ -4,9 +4,9 @@ metrics (followers, posts, engagement per recent post where the platform shows i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Date,
@@ -220,25 +220,44 @@ def snapshot_competitors(
             row.last_error, row.checked_at = exc.message[:1000], now
             failed += 1
             continue
-        day = now.date()
-        snap = session.scalar(
-            select(CompetitorSnapshotRow).where(
-                CompetitorSnapshotRow.competitor_id == row.id,
-                CompetitorSnapshotRow.day == day,
-            )
-        )
-        if snap is None:
-            snap = CompetitorSnapshotRow(
-                id=new_id(),
-                workspace_id=row.workspace_id,
-                competitor_id=row.id,
-                day=day,
-            )
-            session.add(snap)
-        snap.at, snap.followers, snap.posts = now, profile.followers, profile.posts
-        snap.engagement_per_post = profile.engagement_per_post
-        snap.sampled_posts = profile.sampled_posts
-        row.last_error, row.checked_at = "", now
+        _keep(session, row, now, profile)
         done += 1
     session.flush()
     return SnapshotRun(done, failed, skipped)
+
+
+def _keep(
+    session: Session, row: CompetitorRow, at: datetime, profile: PublicProfile
+) -> None:
+    """`profile` as the snapshot of `at`'s day (UTC), replacing one kept earlier that day."""
+    day = at.astimezone(UTC).date()
+    snap = session.scalar(
+        select(CompetitorSnapshotRow).where(
+            CompetitorSnapshotRow.competitor_id == row.id,
+            CompetitorSnapshotRow.day == day,
+        )
+    )
+    if snap is None:
+        snap = CompetitorSnapshotRow(
+            id=new_id(), workspace_id=row.workspace_id, competitor_id=row.id, day=day
+        )
+        session.add(snap)
+    snap.at, snap.followers, snap.posts = at, profile.followers, profile.posts
+    snap.engagement_per_post = profile.engagement_per_post
+    snap.sampled_posts = profile.sampled_posts
+    if row.checked_at is None or at >= row.checked_at:
+        row.last_error, row.checked_at = "", at
+
+
+def keep_history(
+    session: Session,
+    competitor_id: str,
+    history: Iterable[tuple[datetime, PublicProfile]],
+) -> None:
+    """Snapshots read before Tandem watched the competitor (the demo's simulated past)."""
+    row = session.get(CompetitorRow, competitor_id)
+    if row is None:
+        raise NotFound("No such competitor.")
+    for at, profile in history:
+        _keep(session, row, at, profile)
+    session.flush()
