@@ -190,3 +190,41 @@ def test_a_seeded_rival_history_and_a_live_snapshot_form_one_line(
     ).json()
     rows = {r[0]: r for r in section["tables"][0]["rows"]}
     assert rows[f"@{rival.handle}"][6] == round(len(rival.posts) / 14 * 7, 1)
+
+
+def test_a_mastodon_competitor_is_user_at_instance_and_shows_its_engagement(
+    app: FastAPI, client_as, world, db: Database
+):
+    api = api_client(app, client_as, Role.SOCIAL_MANAGER)
+    prefix = f"/api/v1/workspaces/{world.acme.slug}"
+    bad = api.post(
+        f"{prefix}/competitors", json={"platform": "mastodon", "handle": "northwind"}
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "handle"
+    assert "user@instance" in bad.json()["detail"]
+    added = api.post(
+        f"{prefix}/competitors",
+        json={"platform": "mastodon", "handle": "@Northwind@Mastodon.Example"},
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["handle"] == "Northwind@mastodon.example"
+    assert added.json()["unreadable"] == ""
+    with db.session() as s:
+        kinds = s.scalars(select(JobRow.kind)).all()
+        assert kinds.count(competitors.SNAPSHOT_COMPETITORS) == 1
+        seen: list[tuple[str, str]] = []
+
+        def read(platform: str, handle: str) -> PublicProfile:
+            seen.append((platform, handle))
+            return PublicProfile(8312, 1207, 81.7, 3)
+
+        competitors.snapshot_competitors(s, read, now=world.clock.now())
+    assert seen == [("mastodon", "Northwind@mastodon.example")]
+    day = world.clock.now().date().isoformat()
+    section = api.get(
+        f"{prefix}/sections/competitor_benchmark?since={day}&until={day}"
+    ).json()
+    row = next(r for r in section["tables"][0]["rows"] if r[1] == "mastodon")
+    assert row[3] == 8312 and row[7] == 81.7
+    assert "favourites + boosts + replies of the last 3 posts" in row[8]
+    assert "no public metrics on mastodon" not in section["summary"].lower()

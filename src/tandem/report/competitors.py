@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tandem.accounts import Member, audit
 from tandem.compose import PLATFORMS
-from tandem.connectors.public import PublicProfile, reason_unreadable
+from tandem.connectors.public import PublicProfile, mastodon_account, reason_unreadable
 from tandem.core import Clock, Conflict, InvalidInput, NotFound, new_id
 from tandem.publish.ports import PublishError
 from tandem.storage import Base, UTCDateTime
@@ -135,6 +135,12 @@ def add_competitor(
             "northwind.bsky.social (letters, digits, . _ - : @; no spaces).",
             field="handle",
         )
+    if platform == "mastodon":
+        try:
+            user, instance = mastodon_account(handle)
+        except ValueError as exc:
+            raise InvalidInput(f"handle: {exc}", field="handle") from exc
+        handle = f"{user}@{instance}"
     ws = actor.workspace.id
     existing = competitors_in(session, ws)
     if any(
