@@ -11,11 +11,15 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from tandem.accounts import Role
-from tandem.connectors.public import PublicProfile
+from tandem.accounts import Role, store
+from tandem.connectors.public import PublicProfile, PublicProfiles
 from tandem.connectors.sandbox.process import SandboxServer, free_port
+from tandem.connectors.sandbox.store import SandboxStore
+from tandem.core import FrozenClock
 from tandem.jobs.runtime import Worker, run_pending
 from tandem.report import competitors
+from tandem.report.demo import seed_rival_history
+from tandem.sim.rivals import plan_rival
 from tandem.storage import Database
 from tandem.storage.queue import JobRow
 from tests.web.conftest import api_client, form_post, make_settings
@@ -146,3 +150,81 @@ def test_the_worker_snapshots_a_sandbox_competitor(
             s, competitor.id, until=world.clock.now().date()
         )
     assert snap.followers > 0 and snap.posts == 0
+
+
+def test_a_seeded_rival_history_and_a_live_snapshot_form_one_line(
+    app: FastAPI, client_as, world, db: Database, tmp_path: Path
+):
+    now = datetime.now(UTC)
+    rival = plan_rival(seed=3, now=now, days=14)
+    SandboxStore(tmp_path / "sandbox.db").backfill(
+        rival.handle, rival.since, rival.posts
+    )
+    with db.session() as s:
+        owner = store.member_in(s, world.users[Role.OWNER], world.acme)
+        assert owner is not None
+        seed_rival_history(s, owner=owner, rival=rival, now=now, clock=FrozenClock(now))
+    server = SandboxServer(tmp_path / "sandbox.db", free_port())
+    server.start()
+    try:
+        reader = PublicProfiles(sandbox_url=server.url)
+        with db.session() as s:
+            run = competitors.snapshot_competitors(
+                s, reader.read, now=datetime.now(UTC)
+            )
+        reader.close()
+    finally:
+        server.stop()
+    assert run.read == 1
+    with db.session() as s:
+        (competitor,) = competitors.competitors_in(s, world.acme.id)
+        line = competitors.snapshots_of(s, competitor.id, until=now.date())
+    assert len(line) == 15 and line[-1].day == now.date()
+    assert line[-1].posts == len(rival.posts) and line[0].posts == 0
+    steps = [b.followers - a.followers for a, b in zip(line, line[1:], strict=False)]
+    assert max(steps) - min(steps) <= 1, steps  # steady growth, no jump at today
+    api = api_client(app, client_as, Role.ANALYST)
+    section = api.get(
+        f"/api/v1/workspaces/{world.acme.slug}/sections/competitor_benchmark",
+        params={"since": line[0].day.isoformat(), "until": now.date().isoformat()},
+    ).json()
+    rows = {r[0]: r for r in section["tables"][0]["rows"]}
+    assert rows[f"@{rival.handle}"][6] == round(len(rival.posts) / 14 * 7, 1)
+
+
+def test_a_mastodon_competitor_is_user_at_instance_and_shows_its_engagement(
+    app: FastAPI, client_as, world, db: Database
+):
+    api = api_client(app, client_as, Role.SOCIAL_MANAGER)
+    prefix = f"/api/v1/workspaces/{world.acme.slug}"
+    bad = api.post(
+        f"{prefix}/competitors", json={"platform": "mastodon", "handle": "northwind"}
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "handle"
+    assert "user@instance" in bad.json()["detail"]
+    added = api.post(
+        f"{prefix}/competitors",
+        json={"platform": "mastodon", "handle": "@Northwind@Mastodon.Example"},
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["handle"] == "Northwind@mastodon.example"
+    assert added.json()["unreadable"] == ""
+    with db.session() as s:
+        kinds = s.scalars(select(JobRow.kind)).all()
+        assert kinds.count(competitors.SNAPSHOT_COMPETITORS) == 1
+        seen: list[tuple[str, str]] = []
+
+        def read(platform: str, handle: str) -> PublicProfile:
+            seen.append((platform, handle))
+            return PublicProfile(8312, 1207, 81.7, 3)
+
+        competitors.snapshot_competitors(s, read, now=world.clock.now())
+    assert seen == [("mastodon", "Northwind@mastodon.example")]
+    day = world.clock.now().date().isoformat()
+    section = api.get(
+        f"{prefix}/sections/competitor_benchmark?since={day}&until={day}"
+    ).json()
+    row = next(r for r in section["tables"][0]["rows"] if r[1] == "mastodon")
+    assert row[3] == 8312 and row[7] == 81.7
+    assert "favourites + boosts + replies of the last 3 posts" in row[8]
+    assert "no public metrics on mastodon" not in section["summary"].lower()

@@ -65,7 +65,8 @@ def add(
     workspace: str = WORKSPACE,
     actor: str = ACTOR,
 ) -> None:
-    """Benchmark against PLATFORM's account HANDLE (e.g. bluesky northwind.bsky.social)."""
+    """Benchmark against PLATFORM's account HANDLE (e.g. bluesky northwind.bsky.social,
+    mastodon northwind@mastodon.social)."""
     with unit_of_work(open_database(settings())) as session:
         ws = workspace_named(session, workspace)
         member = member_who_may(

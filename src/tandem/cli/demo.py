@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import typer
 import uvicorn
 from rich.table import Table
@@ -17,6 +18,7 @@ from tandem.cli.base import app, clock, console, fail
 from tandem.cli.serve import run_server
 from tandem.connectors.sandbox import server as sandbox_server
 from tandem.connectors.sandbox.faults import FaultConfig, Faults
+from tandem.connectors.sandbox.history import history_of, send_history
 from tandem.connectors.sandbox.store import SandboxStore
 from tandem.core.logs import configure_logging
 from tandem.core.periods import local_today
@@ -27,11 +29,29 @@ from tandem.sim.conversations import message
 from tandem.sim.listening import seed_listen_demo
 from tandem.sim.plan import seed_plan_demo
 from tandem.sim.plans import seed_plans
+from tandem.sim.rivals import RIVAL_HANDLE, plan_rival
 from tandem.sim.site import seed_site_demo
 from tandem.storage import create_database, upgrade
 
 DEMO_PASSWORD = "tandem-demo"
 DEMO_SLUG = "demo-brand"
+SANDBOX_FILE = "sandbox.db"
+
+
+def share_rival(data_dir: Path, url: str) -> str:
+    """Give the Sandbox already running at `url` the rival's history from the demo's own
+    Sandbox file (idempotent, so a Sandbox that has it already is unchanged). Returns what
+    to tell the user; never raises, the demo runs without it."""
+    store = SandboxStore(data_dir / SANDBOX_FILE)
+    since, posts = history_of(store, RIVAL_HANDLE)
+    try:
+        added = send_history(url, RIVAL_HANDLE, since, posts)
+    except httpx.HTTPError as exc:
+        return (
+            f"Could not give it @{RIVAL_HANDLE}'s history ({exc}): the competitor "
+            "benchmark's line may jump at today's snapshot."
+        )
+    return f"@{RIVAL_HANDLE}'s history is there ({added} post(s) added)."
 
 
 def start_sandbox(data_dir: Path, port: int) -> str | None:
@@ -42,7 +62,7 @@ def start_sandbox(data_dir: Path, port: int) -> str | None:
     except OSError:
         return None  # the port is taken (maybe a Sandbox already runs there)
     app = sandbox_server.create_app(
-        SandboxStore(data_dir / "sandbox.db"), Faults(FaultConfig()), writer=message
+        SandboxStore(data_dir / SANDBOX_FILE), Faults(FaultConfig()), writer=message
     )
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", access_log=False
@@ -93,7 +113,10 @@ def prepare_demo(
             owner = store.member_in(session, store.to_user(owner_row), result.workspace)
             assert owner is not None
             seed_listen_demo(session, owner=owner, clock=clock, seed=seed)
-            seed_reports_demo(session, owner=owner, clock=clock, seed=seed)
+            rival = plan_rival(seed=seed, now=clock.now())
+            sandbox = SandboxStore(data_dir / SANDBOX_FILE)
+            sandbox.backfill(rival.handle, rival.since, rival.posts)
+            seed_reports_demo(session, owner=owner, clock=clock, rival=rival, seed=seed)
             seed_site_demo(
                 settings.warehouse_path,
                 result.workspace.id,
@@ -143,11 +166,14 @@ def demo(
         f"Demo ready in {time.perf_counter() - started:.1f} s. Open {base_url}/ (Ctrl+C stops it)."
     )
     sandbox = start_sandbox(data_dir, sandbox_server.DEFAULT_PORT)
-    console.print(
-        f"Sandbox network: {sandbox}"
-        if sandbox
-        else f"Port {sandbox_server.DEFAULT_PORT} is taken: using the Sandbox already there, if any."
-    )
+    if sandbox:
+        console.print(f"Sandbox network: {sandbox}")
+    else:
+        existing = f"http://127.0.0.1:{sandbox_server.DEFAULT_PORT}"
+        console.print(
+            f"Port {sandbox_server.DEFAULT_PORT} is taken: using the Sandbox already "
+            f"there, if any. {share_rival(data_dir, existing)}"
+        )
     configure_logging("WARNING", "text")
     run_server(
         settings,

@@ -3,13 +3,18 @@ posts and, where the platform shows it, the engagement of recent posts.
 
 Only what a platform lets anyone read without the account's own login is read. Bluesky's
 public AppView answers `app.bsky.actor.getProfile` and `app.bsky.feed.getAuthorFeed` without
-a token (https://docs.bsky.app/docs/advanced-guides/api-directory); the Sandbox answers its
+a token (https://docs.bsky.app/docs/advanced-guides/api-directory); a Mastodon instance
+answers `GET /api/v1/accounts/lookup` and `GET /api/v1/accounts/:id/statuses` without one
+unless its admin requires a login for the public API
+(https://docs.joinmastodon.org/methods/accounts/#lookup, #statuses); the Sandbox answers its
 account endpoint to any token. The other platforms are named with the reason they are not.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -18,13 +23,22 @@ import httpx
 
 from tandem.connectors.bluesky.client import message_of as bluesky_message
 from tandem.connectors.http import ConnectorHTTP, json_body
+from tandem.connectors.mastodon.api import classify as mastodon_classify
+from tandem.connectors.mastodon.api import message_of as mastodon_message
+from tandem.connectors.mastodon.rules import PAGE_SIZE as MASTODON_PAGE
 from tandem.connectors.registry import SANDBOX_DEFAULT_URL, SANDBOX_URL_ENV
 from tandem.connectors.sandbox.client import platform_message as sandbox_message
 from tandem.publish.ports import ErrorKind, PublishError
 
 BLUESKY_APPVIEW = "https://public.api.bsky.app"
 FEED_SAMPLE = 30  # recent posts averaged for engagement per post
-READABLE = ("bluesky", "sandbox")
+READABLE = ("bluesky", "mastodon", "sandbox")
+# user@instance: Mastodon's username characters (letters, digits, _ and inner dots or
+# dashes) and a host name with a dot (the instance the account lives on).
+MASTODON_ACCOUNT = re.compile(
+    r"^@?(?P<user>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)"
+    r"@(?P<instance>(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$"
+)
 # Why a platform's public metrics are not read (shown on the dashboard as stated).
 NO_PUBLIC_METRICS: dict[str, str] = {
     "x": "X's API reads other accounts only on paid access tiers",
@@ -32,7 +46,6 @@ NO_PUBLIC_METRICS: dict[str, str] = {
     "facebook": "Facebook needs Page Public Content Access approval to read other Pages",
     "linkedin": "LinkedIn's API does not give other organisations' follower counts",
     "threads": "the Threads API reads only the signed-in account's own profile",
-    "mastodon": "Tandem does not read Mastodon profiles of other accounts",
     "tiktok": "TikTok's Research API is limited to approved researchers",
 }
 
@@ -41,8 +54,19 @@ NO_PUBLIC_METRICS: dict[str, str] = {
 class PublicProfile:
     followers: int
     posts: int
-    engagement_per_post: float | None  # mean likes+reposts+replies+quotes, recent posts
+    engagement_per_post: float | None  # mean engagements of recent own posts
     sampled_posts: int  # how many recent posts the mean is over
+
+
+def mastodon_account(handle: str) -> tuple[str, str]:
+    """(user, instance) from `user@instance`; ValueError saying the expected form."""
+    found = MASTODON_ACCOUNT.match(handle.strip())
+    if not found:
+        raise ValueError(
+            "a Mastodon account is user@instance, e.g. northwind@mastodon.social "
+            "(the address shown on its profile)."
+        )
+    return found["user"], found["instance"].lower()
 
 
 def reason_unreadable(platform: str) -> str | None:
@@ -62,7 +86,10 @@ class PublicProfiles:
         bluesky_url: str = BLUESKY_APPVIEW,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
+        mastodon_instances: Mapping[str, str] | None = None,
     ) -> None:
+        """`mastodon_instances` maps an instance to the address it is reached at (tests
+        serve recordings on loopback); others are https://<instance>, never private."""
         self.sandbox_url = (
             sandbox_url or os.environ.get(SANDBOX_URL_ENV) or SANDBOX_DEFAULT_URL
         ).rstrip("/")
@@ -73,6 +100,15 @@ class PublicProfiles:
             timeout=timeout,
             transport=transport,
             allow_private=transport is not None,  # tests answer from a recording
+        )
+        self.mastodon_instances = dict(mastodon_instances or {})
+        self._mastodon_http = ConnectorHTTP(
+            "Mastodon",
+            message_of=mastodon_message,
+            classify=mastodon_classify,
+            timeout=timeout,
+            transport=transport,
+            allow_private=bool(self.mastodon_instances) or transport is not None,
         )
         # The Sandbox is on loopback by design.
         self._sandbox_http = ConnectorHTTP(
@@ -85,12 +121,15 @@ class PublicProfiles:
 
     def close(self) -> None:
         self._bluesky_http.close()
+        self._mastodon_http.close()
         self._sandbox_http.close()
 
     def read(self, platform: str, handle: str) -> PublicProfile:
         """Raises PublishError (kind PERMANENT for an unknown account or platform)."""
         if platform == "bluesky":
             return self._bluesky(handle)
+        if platform == "mastodon":
+            return self._mastodon(handle)
         if platform == "sandbox":
             return self._sandbox(handle)
         raise PublishError(
@@ -152,3 +191,80 @@ class PublicProfiles:
             engagement_per_post=None,
             sampled_posts=0,
         )
+
+    def _mastodon(self, handle: str) -> PublicProfile:
+        try:
+            user, instance = mastodon_account(handle)
+        except ValueError as exc:
+            raise PublishError(f"@{handle}: {exc}", kind=ErrorKind.PERMANENT) from exc
+        base = self.mastodon_instances.get(instance, f"https://{instance}")
+        try:
+            account = self._get(
+                self._mastodon_http,
+                f"{base}/api/v1/accounts/lookup",
+                params={"acct": f"{user}@{instance}"},
+            )
+            statuses = self._mastodon_http.request(
+                "GET",
+                f"{base}/api/v1/accounts/{quote(str(account['id']), safe='')}/statuses",
+                params={"exclude_reblogs": "true", "limit": MASTODON_PAGE},
+            )
+        except PublishError as exc:
+            raise _mastodon_refusal(exc, user, instance) from exc
+        except KeyError as exc:
+            raise PublishError(
+                f"{instance} answered an account without an id; try again later.",
+                kind=ErrorKind.RETRY,
+            ) from exc
+        return _mastodon_profile(account, json_body(statuses), instance)
+
+
+def _mastodon_refusal(exc: PublishError, user: str, instance: str) -> PublishError:
+    """Mastodon's errors in words about a public read (there is no login to renew)."""
+    if exc.status in (404, 410):
+        return PublishError(
+            f"No such account on {instance}: @{user} ({exc.message}). Check the address "
+            "on the account's profile.",
+            kind=ErrorKind.PERMANENT,
+            status=exc.status,
+        )
+    if exc.status in (401, 403):
+        return PublishError(
+            f"{instance} does not let visitors read its accounts (its public API needs a "
+            f"login: {exc.message}).",
+            kind=ErrorKind.PERMANENT,
+            status=exc.status,
+        )
+    wait = "" if exc.retry_after is None else f" (retry after {exc.retry_after:.0f} s)"
+    return PublishError(  # rate limits, 5xx, timeouts: the daily job reads again
+        f"{instance}: {exc.message}{wait}",
+        kind=exc.kind,
+        retry_after=exc.retry_after,
+        status=exc.status,
+    )
+
+
+def _mastodon_profile(
+    account: dict[str, Any], statuses: Any, instance: str
+) -> PublicProfile:
+    """Account and Status entities (https://docs.joinmastodon.org/entities/Account/,
+    /Status/); engagement = replies + boosts + favourites of its own statuses."""
+    if not isinstance(statuses, list):
+        raise PublishError(
+            f"{instance} answered statuses that are not a list; try again later.",
+            kind=ErrorKind.RETRY,
+        )
+    own = [s for s in statuses if isinstance(s, dict) and not s.get("reblog")]
+    totals = [
+        sum(
+            int(s.get(k) or 0)
+            for k in ("replies_count", "reblogs_count", "favourites_count")
+        )
+        for s in own
+    ]
+    return PublicProfile(
+        followers=int(account.get("followers_count") or 0),
+        posts=int(account.get("statuses_count") or 0),
+        engagement_per_post=sum(totals) / len(totals) if totals else None,
+        sampled_posts=len(totals),
+    )

@@ -35,6 +35,12 @@ COLUMNS = (
     "Based on",
 )
 
+# What a competitor's engagement per post adds up (connectors/public.py reads them).
+ENGAGEMENT_COUNTED = {
+    "bluesky": "likes + reposts + replies + quotes",
+    "mastodon": "favourites + boosts + replies",
+}
+
 
 def _growth(start: int | None, end: int | None) -> tuple[Cell, Cell]:
     if start is None or end is None:
@@ -127,7 +133,8 @@ def _competitor_row(
     engagement: Cell = round(sum(rated) / len(rated), 1) if rated else "-"
     basis = f"{len(inside)} daily snapshot(s) from {first.day} to {last.day}"
     if rated:
-        basis += f"; engagement: likes + reposts + replies + quotes of the last {inside[-1].sampled_posts} posts"
+        counted = ENGAGEMENT_COUNTED.get(c.platform, "engagements")
+        basis += f"; engagement: {counted} of the last {inside[-1].sampled_posts} posts"
     elif c.platform == "sandbox":
         basis += "; the Sandbox shows no public engagement per post"
     return (

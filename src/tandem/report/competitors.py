@@ -4,9 +4,9 @@ metrics (followers, posts, engagement per recent post where the platform shows i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Date,
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tandem.accounts import Member, audit
 from tandem.compose import PLATFORMS
-from tandem.connectors.public import PublicProfile, reason_unreadable
+from tandem.connectors.public import PublicProfile, mastodon_account, reason_unreadable
 from tandem.core import Clock, Conflict, InvalidInput, NotFound, new_id
 from tandem.publish.ports import PublishError
 from tandem.storage import Base, UTCDateTime
@@ -135,6 +135,12 @@ def add_competitor(
             "northwind.bsky.social (letters, digits, . _ - : @; no spaces).",
             field="handle",
         )
+    if platform == "mastodon":
+        try:
+            user, instance = mastodon_account(handle)
+        except ValueError as exc:
+            raise InvalidInput(f"handle: {exc}", field="handle") from exc
+        handle = f"{user}@{instance}"
     ws = actor.workspace.id
     existing = competitors_in(session, ws)
     if any(
@@ -220,25 +226,44 @@ def snapshot_competitors(
             row.last_error, row.checked_at = exc.message[:1000], now
             failed += 1
             continue
-        day = now.date()
-        snap = session.scalar(
-            select(CompetitorSnapshotRow).where(
-                CompetitorSnapshotRow.competitor_id == row.id,
-                CompetitorSnapshotRow.day == day,
-            )
-        )
-        if snap is None:
-            snap = CompetitorSnapshotRow(
-                id=new_id(),
-                workspace_id=row.workspace_id,
-                competitor_id=row.id,
-                day=day,
-            )
-            session.add(snap)
-        snap.at, snap.followers, snap.posts = now, profile.followers, profile.posts
-        snap.engagement_per_post = profile.engagement_per_post
-        snap.sampled_posts = profile.sampled_posts
-        row.last_error, row.checked_at = "", now
+        _keep(session, row, now, profile)
         done += 1
     session.flush()
     return SnapshotRun(done, failed, skipped)
+
+
+def _keep(
+    session: Session, row: CompetitorRow, at: datetime, profile: PublicProfile
+) -> None:
+    """`profile` as the snapshot of `at`'s day (UTC), replacing one kept earlier that day."""
+    day = at.astimezone(UTC).date()
+    snap = session.scalar(
+        select(CompetitorSnapshotRow).where(
+            CompetitorSnapshotRow.competitor_id == row.id,
+            CompetitorSnapshotRow.day == day,
+        )
+    )
+    if snap is None:
+        snap = CompetitorSnapshotRow(
+            id=new_id(), workspace_id=row.workspace_id, competitor_id=row.id, day=day
+        )
+        session.add(snap)
+    snap.at, snap.followers, snap.posts = at, profile.followers, profile.posts
+    snap.engagement_per_post = profile.engagement_per_post
+    snap.sampled_posts = profile.sampled_posts
+    if row.checked_at is None or at >= row.checked_at:
+        row.last_error, row.checked_at = "", at
+
+
+def keep_history(
+    session: Session,
+    competitor_id: str,
+    history: Iterable[tuple[datetime, PublicProfile]],
+) -> None:
+    """Snapshots read before Tandem watched the competitor (the demo's simulated past)."""
+    row = session.get(CompetitorRow, competitor_id)
+    if row is None:
+        raise NotFound("No such competitor.")
+    for at, profile in history:
+        _keep(session, row, at, profile)
+    session.flush()

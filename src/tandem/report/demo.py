@@ -1,11 +1,11 @@
 """Reports for the demo: four months of always-on spend per channel from channels with known
-response curves (so Budget guidance has something to say), an agency white-label, and a
-weekly client report."""
+response curves (so Budget guidance has something to say), 90 days of a Sandbox rival's
+benchmark snapshots, an agency white-label, and a weekly client report."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 from tandem.accounts import Member
 from tandem.compose.pillars import create_pillar
 from tandem.compose.store import BriefRow
+from tandem.connectors.public import PublicProfile
 from tandem.core import Clock
 from tandem.core.periods import local_today
 from tandem.publish.store import PublishedPostRow
 from tandem.report import actions
-from tandem.report.competitors import add_competitor
+from tandem.report.competitors import add_competitor, keep_history
 from tandem.report.model import Report, ReportInput, Schedule
 from tandem.sim.media_mix import seed_spend_history
+from tandem.sim.rivals import RivalPlan, readings
 
 SAMPLE_SECTIONS = (
     "social_performance",
@@ -72,15 +74,40 @@ def seed_pillars(session: Session, *, owner: Member, clock: Clock) -> list[str]:
     return ids
 
 
+def seed_rival_history(
+    session: Session, *, owner: Member, rival: RivalPlan, now: datetime, clock: Clock
+) -> None:
+    """The Sandbox rival as a competitor with one snapshot per past day: what the daily
+    snapshot job would have read from the Sandbox holding `rival`'s history."""
+    added = add_competitor(
+        session, actor=owner, platform="sandbox", handle=rival.handle, clock=clock
+    )
+    keep_history(
+        session,
+        added.id,
+        (
+            (r.at, PublicProfile(r.followers, r.posts, None, 0))
+            for r in readings(rival, now=now)
+        ),
+    )
+
+
 def seed_reports_demo(
-    session: Session, *, owner: Member, clock: Clock, seed: int = 42
+    session: Session,
+    *,
+    owner: Member,
+    clock: Clock,
+    rival: RivalPlan,
+    seed: int = 42,
 ) -> Report:
-    today = local_today(clock.now(), owner.workspace.timezone)
+    """`rival` is the Sandbox rival whose history the demo's Sandbox holds (sim.rivals)."""
+    now = clock.now()
+    today = local_today(now, owner.workspace.timezone)
     seed_pillars(session, owner=owner, clock=clock)
-    for platform, handle in (("sandbox", "rival_outfitters"), ("instagram", "rival")):
-        add_competitor(
-            session, actor=owner, platform=platform, handle=handle, clock=clock
-        )
+    seed_rival_history(session, owner=owner, rival=rival, now=now, clock=clock)
+    add_competitor(
+        session, actor=owner, platform="instagram", handle="rival", clock=clock
+    )
     seed_spend_history(
         session, actor=owner, clock=clock, end=today - timedelta(days=1), seed=seed
     )

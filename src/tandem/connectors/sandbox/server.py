@@ -30,6 +30,7 @@ from tandem.connectors.sandbox.engage_routes import EngageRoutes
 from tandem.connectors.sandbox.engagement import followers_at, following
 from tandem.connectors.sandbox.faults import FaultConfig, Faults, Outcome
 from tandem.connectors.sandbox.grants import ACCESS_PREFIX, Grants
+from tandem.connectors.sandbox.history import history_route
 from tandem.connectors.sandbox.pages import Pages
 from tandem.connectors.sandbox.rules import post_problem
 from tandem.connectors.sandbox.store import SandboxStore, StoredAccount, StoredPost
@@ -325,6 +326,7 @@ def create_app(
         Route("/_control/audience", engage.get_audience, methods=["GET"]),
         Route("/_control/audience", engage.set_audience, methods=["POST"]),
         Route("/_control/plant", engage.plant, methods=["POST"]),
+        Route("/_control/history", history_route(store), methods=["POST"]),
         Route("/@{handle}/{item_id}", pages.item, methods=["GET"]),
     ]
     return Starlette(routes=routes)

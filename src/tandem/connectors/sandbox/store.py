@@ -51,6 +51,15 @@ class StoredPost:
 
 
 @dataclass(frozen=True)
+class PastPost:
+    """A post an account made before the Sandbox ran (history for the demo's rivals)."""
+
+    parts: tuple[str, ...]
+    client_ref: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class StoredAccount:
     handle: str
     followers: int
@@ -74,8 +83,9 @@ def post_seq(post_id: str) -> int | None:
     return int(digits)
 
 
-def _followers(handle: str) -> int:
-    # Stable per handle, so a demo shows the same audience after every reset.
+def base_followers(handle: str) -> int:
+    """An account's followers when first seen (they grow from there: engagement.followers_at).
+    Stable per handle, so a demo shows the same audience after every reset."""
     digest = hashlib.sha256(handle.encode()).digest()
     return 100 + int.from_bytes(digest[:4], "big") % 9900
 
@@ -134,7 +144,7 @@ class SandboxStore:
         connection.execute(
             "INSERT OR IGNORE INTO accounts (handle, followers, created_at) "
             "VALUES (?, ?, ?)",
-            (handle, _followers(handle), timestamp(now or datetime.now(UTC))),
+            (handle, base_followers(handle), timestamp(now or datetime.now(UTC))),
         )
 
     def create_post(
@@ -171,6 +181,44 @@ class SandboxStore:
             client_ref=client_ref,
             created_at=created_at,
         )
+
+    def backfill(self, handle: str, since: datetime, posts: Sequence[PastPost]) -> int:
+        """Give `handle` a past: it exists since `since` (moved back, never forward) and made
+        `posts`. Idempotent: a post whose `client_ref` the account already has is skipped.
+        Returns how many posts were added."""
+        with self.transaction(write=True) as connection:
+            self.ensure_account(connection, handle, since)
+            connection.execute(
+                "UPDATE accounts SET created_at = ? WHERE handle = ? AND created_at > ?",
+                (timestamp(since), handle, timestamp(since)),
+            )
+            known = {
+                row["client_ref"]
+                for row in connection.execute(
+                    "SELECT client_ref FROM posts WHERE account = ? "
+                    "AND client_ref IS NOT NULL",
+                    (handle,),
+                )
+            }
+            new = sorted(
+                (p for p in posts if p.client_ref not in known),
+                key=lambda p: p.created_at,
+            )
+            connection.executemany(
+                "INSERT INTO posts (account, parts, text, first_comment, client_ref,"
+                " created_at) VALUES (?, ?, ?, '', ?, ?)",
+                [
+                    (
+                        handle,
+                        json.dumps(list(p.parts)),
+                        PART_SEPARATOR.join(p.parts),
+                        p.client_ref,
+                        timestamp(p.created_at),
+                    )
+                    for p in new
+                ],
+            )
+        return len(new)
 
     def list_posts(
         self, handle: str, *, since: datetime | None = None, limit: int | None = None
