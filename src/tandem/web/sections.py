@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Query
 
 from tandem.report import Chart, Section
 from tandem.web.plots import Plot, Trace, figure, heatmap
+
+# The `results` query parameter of the dashboard page and the section API.
+ResultsParam = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Conversions and revenue of the marketing sections: platform or a "
+        "Measure model (last_non_direct, last_touch, first_touch, linear, time_decay, "
+        "position_based, markov); default last_non_direct.",
+    ),
+]
 
 
 def plot_of(section: Section, chart: Chart) -> Plot:

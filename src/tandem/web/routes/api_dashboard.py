@@ -11,6 +11,7 @@ from tandem.accounts import Member, Permission
 from tandem.core.periods import local_today, parse_comparison, parse_period
 from tandem.report import Section, dashboard
 from tandem.web.deps import SessionDep, StateDep, permit
+from tandem.web.sections import ResultsParam
 
 router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["reports"])
 
@@ -30,15 +31,7 @@ def section(
     platform: str | None = None,
     account: str | None = None,
     pillar: str | None = None,
-    results: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description="Conversions and revenue of the marketing sections: platform or a "
-            "Measure model (last_non_direct, last_touch, first_touch, linear, time_decay, "
-            "position_based, markov); default last_non_direct.",
-        ),
-    ] = None,
+    results: ResultsParam = None,
     member: Member = Depends(permit(Permission.ANALYTICS_VIEW)),
 ) -> Section:
     ws = member.workspace

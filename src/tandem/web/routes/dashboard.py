@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from tandem import plan
@@ -16,7 +14,7 @@ from tandem.report import dashboard
 from tandem.report.posts import platforms_in
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.render import page
-from tandem.web.sections import drawn
+from tandem.web.sections import ResultsParam, drawn
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,15 +32,7 @@ def dashboard_page(
     platform: str | None = None,
     account: str | None = None,
     pillar: str | None = None,
-    results: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description="Conversions and revenue of the marketing sections: platform or a "
-            "Measure model (last_non_direct, last_touch, first_touch, linear, time_decay, "
-            "position_based, markov); default last_non_direct.",
-        ),
-    ] = None,
+    results: ResultsParam = None,
     member: Member = Depends(permit(Permission.ANALYTICS_VIEW)),
 ) -> Response:
     ws = member.workspace
