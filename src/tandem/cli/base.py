@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -27,7 +28,9 @@ db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 
-console = Console()
+# On a terminal, tables fit its width. Piped or captured (scripts, tests), Rich would squeeze
+# them into 80 columns and cut cells with "…": give them room instead.
+console = Console(width=None if sys.stdout.isatty() else 200)
 
 
 def id_column() -> Column:

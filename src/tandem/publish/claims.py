@@ -157,20 +157,22 @@ def _candidates(
     busy: set[str] | frozenset[str] = frozenset(),
 ) -> list[_Candidate]:
     """The `fetch` oldest claimable rows. One query per state, each served in order by the
-    (state, next_attempt_at) index, so a claim reads `fetch` rows, not every due post (an
-    OR over the states made every claim sort the whole backlog: 10,000 rows in the bench).
-    Ties keep the index's order: on SQLite, creation order."""
+    (state, next_attempt_at, due_at, id) index, so a claim reads `fetch` rows, not every due
+    post (an OR over the states made every claim sort the whole backlog: 10,000 rows in the
+    bench). Equally due posts go in the order they were due: a paused account's posts
+    resume in their order."""
     ready = PublicationRow.next_attempt_at <= now
     wheres = [
         (PublicationRow.state == S.SCHEDULED) & ready,
         (PublicationRow.state == S.OUTCOME_UNKNOWN) & ready,
         (PublicationRow.state == S.PUBLISHING) & (PublicationRow.lease_until < now),
     ]
-    found: list[tuple[datetime, _Candidate]] = []
+    found: list[tuple[tuple[datetime, datetime, str], _Candidate]] = []
     for where in wheres:
         query = (
             select(
                 PublicationRow.next_attempt_at,
+                PublicationRow.due_at,
                 PublicationRow.id,
                 PublicationRow.account_id,
                 PublicationRow.state,
@@ -180,15 +182,20 @@ def _candidates(
             )
             .join(SocialAccountRow, SocialAccountRow.id == PublicationRow.account_id)
             .where(where)
-            .order_by(PublicationRow.next_attempt_at)
+            .order_by(
+                PublicationRow.next_attempt_at, PublicationRow.due_at, PublicationRow.id
+            )
             .limit(fetch)
         )
         if busy:
             query = query.where(PublicationRow.account_id.not_in(sorted(busy)))
         if lock:
             query = query.with_for_update(of=PublicationRow, skip_locked=True)
-        found += [(row[0], _Candidate(*row[1:])) for row in session.execute(query)]
-    found.sort(key=lambda pair: pair[0])  # stable: each state's index order is kept
+        found += [
+            ((row[0], row[1], row[2]), _Candidate(*row[2:]))
+            for row in session.execute(query)
+        ]
+    found.sort(key=lambda pair: pair[0])
     return [c for _, c in found[:fetch]]
 
 

@@ -51,7 +51,12 @@ class PublicationRow(Base):
     __table_args__ = (
         # NULLs never collide, so API-created publications (no variant) are not limited.
         UniqueConstraint("variant_id", "account_id"),
-        Index("ix_publications_state_next_attempt_at", "state", "next_attempt_at"),
+        # The claim order: due first, then the earlier post, so a paused account's posts
+        # resume in their order (on PostgreSQL, ties in an index follow the rows' places on
+        # disk, which updates change).
+        Index(
+            "ix_publications_claim_order", "state", "next_attempt_at", "due_at", "id"
+        ),
         Index("ix_publications_workspace_due_at", "workspace_id", "due_at"),
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
