@@ -387,3 +387,24 @@ def test_click_times_are_aware_utc(db, world):
     with db.session() as s:
         (clicked,) = store.clicks_of(s, link.id)
     assert clicked.at.tzinfo is not None and clicked.at.utcoffset() == timedelta(0)
+
+
+def test_a_redirect_records_its_click_while_a_batch_is_appended(db, world, warehouse):
+    link = make_link(db, world)
+    for _ in range(3):
+        click(db, world, link.code)
+    during: list[str] = []
+
+    class Appending:
+        """The warehouse, with a visitor following the link during each append: on SQLite
+        the click needs the write lock, which shipping must not hold while it appends."""
+
+        def append(self, events):
+            if not during:
+                during.append(click(db, world, link.code))
+            warehouse.append(events)
+
+    # 3 clicks, and one more during the first append: two batches of two.
+    assert _ship(db, Appending(), world, batch_size=2) == 4
+    assert len(during) == 1
+    assert warehouse.count() == 4

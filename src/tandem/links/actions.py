@@ -1,6 +1,7 @@
 """Use cases of tracked links: create, follow (record a click), ship clicks to the warehouse.
 
-Functions take the session and clock and never commit: the edge owns the transaction.
+Functions take the session and clock and never commit: the edge owns the transaction
+(except `ship_clicks`, a job that commits per batch).
 """
 
 from __future__ import annotations
@@ -277,14 +278,21 @@ def ship_clicks(
     Bots and prefetches are marked but not appended: they stay in the operational database
     only. A crash between the append and the commit is harmless: the next run appends the
     same event ids, which the warehouse ignores. Returns the clicks marked shipped.
+
+    The one use case here that commits, like the collector's shipping: after reading each
+    batch, so the warehouse append runs outside any transaction (on SQLite every
+    transaction holds the write lock a redirect needs to record its click), and after
+    marking it, so the lock is held for one batch at a time.
     """
     shipped = 0
     for _ in range(max_batches):
         batch = store.unshipped(session, limit=batch_size)
+        session.commit()
         if not batch:
             return shipped
         warehouse.append([click_event(c, link) for c, link in batch if not c.is_bot])
         store.mark_shipped(session, [c.id for c, _ in batch], now=now)
+        session.commit()
         shipped += len(batch)
     if store.unshipped_count(session):
         schedule_shipping(session, now=now, delay=timedelta(0))
