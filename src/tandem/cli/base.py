@@ -41,6 +41,10 @@ def id_column() -> Column:
 err_console = Console(stderr=True)
 clock = SystemClock()
 
+# The options most commands share.
+WORKSPACE = typer.Option(..., "--workspace", "-w", help="Workspace slug.")
+ACTOR = typer.Option(..., "--as", help="Email of the member acting.")
+
 
 def settings() -> Settings:
     try:

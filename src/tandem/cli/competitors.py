@@ -9,6 +9,8 @@ from rich.table import Table
 
 from tandem.accounts import Permission
 from tandem.cli.base import (
+    ACTOR,
+    WORKSPACE,
     app,
     clock,
     console,
@@ -28,8 +30,6 @@ competitor_app = typer.Typer(
     no_args_is_help=True, help="Competitor accounts: public metrics, benchmarks."
 )
 app.add_typer(competitor_app, name="competitor")
-WORKSPACE = typer.Option(..., "--workspace", "-w", help="Workspace slug.")
-ACTOR = typer.Option(..., "--as", help="Email of the member acting.")
 
 
 @competitor_app.command("list")

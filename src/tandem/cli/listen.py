@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tandem.accounts import Member, Permission, Workspace
 from tandem.cli.base import (
+    WORKSPACE,
     app,
     clock,
     console,
@@ -33,7 +34,6 @@ listen_app = typer.Typer(
     no_args_is_help=True, help="Listening: topics, mention imports, trends."
 )
 app.add_typer(listen_app, name="listen")
-WORKSPACE = typer.Option(..., "--workspace", "-w", help="Workspace slug.")
 
 
 def _manager(session: Session, workspace: Workspace, email: str) -> Member:

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from tandem.accounts import Member, Permission
 from tandem.cli.base import (
+    ACTOR,
+    WORKSPACE,
     app,
     clock,
     console,
@@ -52,8 +54,6 @@ measure_app.add_typer(funnels_app, name="funnels")
 measure_app.add_typer(experiments_app, name="experiments")
 app.add_typer(measure_app, name="measure")
 
-WORKSPACE = typer.Option(..., "--workspace", "-w", help="Workspace slug.")
-AS = typer.Option(..., "--as", help="Email of the member acting.")
 SINCE = typer.Option(None, help="First day, 2026-01-31 (default: 30 days ago).")
 UNTIL = typer.Option(None, help="Last day (default: today).")
 COMPARE = typer.Option(
@@ -97,7 +97,7 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 @measure_app.command("attribution")
 def attribution(
     workspace: str = WORKSPACE,
-    who: str = AS,
+    who: str = ACTOR,
     since: str | None = SINCE,
     until: str | None = UNTIL,
     compare: str = COMPARE,
@@ -152,7 +152,7 @@ def _params_line(p: ModelParams) -> str:
 
 
 @funnels_app.command("list")
-def funnels_list(workspace: str = WORKSPACE, who: str = AS) -> None:
+def funnels_list(workspace: str = WORKSPACE, who: str = ACTOR) -> None:
     """The workspace's saved funnels."""
     table = Table(id_column(), "name", "steps", "window")
     with _acting(workspace, who, Permission.ANALYTICS_VIEW, "view analytics") as (
@@ -171,7 +171,7 @@ def funnels_list(workspace: str = WORKSPACE, who: str = AS) -> None:
 @funnels_app.command("show")
 def funnels_show(
     funnel_id: str = typer.Argument(..., help="The funnel's id (tandem measure funnels list)."),
-    workspace: str = WORKSPACE, who: str = AS, since: str | None = SINCE,
+    workspace: str = WORKSPACE, who: str = ACTOR, since: str | None = SINCE,
     until: str | None = UNTIL, compare: str = COMPARE, as_csv: bool = CSV,
 ) -> None:  # fmt: skip
     """A saved funnel's results: people per step, conversion and drop-off, the change."""
@@ -200,7 +200,7 @@ def funnels_show(
 
 
 @experiments_app.command("list")
-def experiments_list(workspace: str = WORKSPACE, who: str = AS) -> None:
+def experiments_list(workspace: str = WORKSPACE, who: str = ACTOR) -> None:
     """The workspace's experiments."""
     table = Table(id_column(), "key", "name", "variants", "metric")
     with _acting(workspace, who, Permission.ANALYTICS_VIEW, "view analytics") as (
@@ -216,7 +216,7 @@ def experiments_list(workspace: str = WORKSPACE, who: str = AS) -> None:
 @experiments_app.command("show")
 def experiments_show(
     experiment_id: str = typer.Argument(..., help="The experiment's id."),
-    workspace: str = WORKSPACE, who: str = AS, since: str | None = SINCE,
+    workspace: str = WORKSPACE, who: str = ACTOR, since: str | None = SINCE,
     until: str | None = UNTIL,
 ) -> None:  # fmt: skip
     """An experiment's counts per variant and the verdict of each against the control."""
@@ -248,7 +248,7 @@ def experiments_show(
 def import_conversions_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                                 help="CSV of conversions (docs/collection.md)."),
-    workspace: str = WORKSPACE, who: str = AS,
+    workspace: str = WORKSPACE, who: str = ACTOR,
     partial: bool = typer.Option(False, help="Store the good rows even if some are bad."),
 ) -> None:  # fmt: skip
     """Import conversions (e.g. orders) from a CSV: all rows or none, unless --partial."""

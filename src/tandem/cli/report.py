@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tandem.accounts import store
 from tandem.cli.base import (
+    WORKSPACE,
     app,
     clock,
     console,
@@ -30,7 +31,6 @@ report_app = typer.Typer(
     no_args_is_help=True, help="Reports: render to PDF/CSV, email them."
 )
 app.add_typer(report_app, name="report")
-WORKSPACE = typer.Option(..., "--workspace", "-w", help="Workspace slug.")
 
 
 def _day(value: str | None, name: str) -> date | None:
