@@ -23,16 +23,37 @@ class TrueChannel:
     curve: Curve
     daily_spend: float  # typical spend; days vary around it
     value_per_conversion: float = 50.0
+    cpm: float = 10.0  # cost per 1,000 impressions, for the exports' delivery columns
+    ctr: float = 0.01  # clicks per impression
 
 
-# Search is spent past its knee; paid social has room to grow; email is cheap and saturates.
+# Search is spent past its knee; paid social has room to grow; display saturates early.
+# Delivery: search has few, dear impressions that get clicked; display the reverse.
 DEFAULT_CHANNELS = (
-    TrueChannel("search_ads", Curve(beta=900.0, k=150.0, shape=1.2, decay=0.1), 400.0),
     TrueChannel(
-        "paid_social", Curve(beta=2600.0, k=1200.0, shape=1.0, decay=0.45), 300.0
+        "search_ads",
+        Curve(beta=900.0, k=150.0, shape=1.2, decay=0.1),
+        400.0,
+        cpm=45.0,
+        ctr=0.045,
     ),
-    TrueChannel("display", Curve(beta=500.0, k=250.0, shape=1.5, decay=0.3), 300.0),
+    TrueChannel(
+        "paid_social",
+        Curve(beta=2600.0, k=1200.0, shape=1.0, decay=0.45),
+        300.0,
+        cpm=8.0,
+        ctr=0.011,
+    ),
+    TrueChannel(
+        "display",
+        Curve(beta=500.0, k=250.0, shape=1.5, decay=0.3),
+        300.0,
+        cpm=3.0,
+        ctr=0.003,
+    ),
 )
+HISTORY_DAYS = 120
+HISTORY_SEED = 11
 
 
 @dataclass(frozen=True)
@@ -86,20 +107,33 @@ def true_allocation(
     return allocate({c.name: c.curve for c in channels}, current)
 
 
-def spend_export(rows: list[DayRow], channel: str, currency: str) -> bytes:
-    """One channel's days as a generic spend CSV (imported with the column mapper)."""
+def spend_export(rows: list[DayRow], channel: TrueChannel, currency: str) -> bytes:
+    """One channel's days as a generic spend CSV (imported with the column mapper), with
+    the impressions and clicks its spend buys at the channel's CPM and CTR."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["date", "campaign", "spend", "conversions", "conversion_value", "currency"]
+        [
+            "date",
+            "campaign",
+            "spend",
+            "impressions",
+            "clicks",
+            "conversions",
+            "conversion_value",
+            "currency",
+        ]
     )
     for r in rows:
-        if r.channel == channel:
+        if r.channel == channel.name:
+            impressions = round(r.spend / channel.cpm * 1000)
             writer.writerow(
                 [
                     r.day.isoformat(),
-                    f"Always-on {channel}",
+                    f"Always-on {channel.name}",
                     f"{r.spend:.2f}",
+                    impressions,
+                    round(impressions * channel.ctr),
                     f"{r.conversions:.2f}",
                     f"{r.revenue:.2f}",
                     currency,
@@ -112,10 +146,25 @@ MAPPING = {
     "date": "date",
     "campaign": "campaign",
     "spend": "spend",
+    "impressions": "impressions",
+    "clicks": "clicks",
     "conversions": "conversions",
     "conversion_value": "conversion_value",
     "currency": "currency",
 }
+
+
+def history(
+    end: date,
+    channels: tuple[TrueChannel, ...] = DEFAULT_CHANNELS,
+    *,
+    days: int = HISTORY_DAYS,
+    seed: int = HISTORY_SEED,
+) -> list[DayRow]:
+    """The demo's always-on spend days up to `end`: what `seed_spend_history` imports."""
+    return simulate(
+        channels, days=days, start=end - timedelta(days=days - 1), seed=seed
+    )
 
 
 def seed_spend_history(
@@ -125,19 +174,17 @@ def seed_spend_history(
     clock: Clock,
     end: date,
     channels: tuple[TrueChannel, ...] = DEFAULT_CHANNELS,
-    days: int = 120,
-    seed: int = 11,
+    days: int = HISTORY_DAYS,
+    seed: int = HISTORY_SEED,
 ) -> list[DayRow]:
     """Import `days` of simulated spend per channel up to `end`, through the spend importer."""
-    rows = simulate(
-        channels, days=days, start=end - timedelta(days=days - 1), seed=seed
-    )
+    rows = history(end, channels, days=days, seed=seed)
     currency = store.settings_of(session, actor.workspace.id).currency
     for ch in channels:
         import_spend(
             session,
             actor=actor,
-            data=spend_export(rows, ch.name, currency),
+            data=spend_export(rows, ch, currency),
             filename=f"{ch.name}-history.csv",
             mapping=custom_map(MAPPING, Channel(ch.name)),
             clock=clock,

@@ -1,7 +1,10 @@
 """Site visits and purchases for the demo: journeys whose landings carry the demo campaigns'
 UTM keys (spring-launch, reforest) and others that carry none (organic search, direct), so
 Plan's campaign pages show conversions credited by Measure's attribution next to the ad
-platforms' own figures.
+platforms' own figures. The always-on paid channels (tandem.sim.media_mix) bring buyers in
+proportion to the conversions their exports claim, fewer than claimed, as Measure sees
+fewer than the platforms report (no view-through, no cross-device), so both sources of
+results tell one story.
 
 Deterministic for a seed: the same seed and days give the same events (ids included).
 """
@@ -14,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from tandem.measure.channels import channel_group
+from tandem.sim.media_mix import DayRow, history
 from tandem.storage.warehouse import EventType, Warehouse, WarehouseEvent
 
 
@@ -38,6 +42,20 @@ LANDINGS = (
     Landing("(direct)", "(none)", None, 0.15, 0.08),
 )
 PRICES = (24.0, 29.0, 36.0, 58.0)  # Summit Mug, a pair, gift boxes (EUR)
+
+# Where the always-on channels' visitors land (no campaign key: those lines have none).
+PAID_LANDINGS = {
+    "search_ads": Landing("google", "cpc", None, 0.0, 0.0),
+    "paid_social": Landing("facebook", "paid", None, 0.0, 0.0),
+    "display": Landing("gdn", "display", None, 0.0, 0.0),
+}
+EARLIER = (  # a touch some buyers had before the paid one
+    Landing("google", "organic", None, 0.0, 0.0),
+    Landing("newsletter", "email", None, 0.0, 0.0),
+    Landing("(direct)", "(none)", None, 0.0, 0.0),
+)
+SEEN_SHARE = 0.75  # of the conversions a platform claims, those Measure sees
+BROWSERS_PER_BUYER = 3  # paid visitors who leave without buying
 
 
 def site_events(
@@ -81,6 +99,54 @@ def site_events(
     return [e for e in events if e.occurred_at.date() <= last]
 
 
+def paid_events(
+    workspace_id: str, rows: list[DayRow], *, last: date, seed: int = 42
+) -> list[WarehouseEvent]:
+    """Visitors from the always-on channels: buyers for SEEN_SHARE of each day's claimed
+    conversions, at the channel's value per conversion, and browsers who do not buy."""
+    rng = random.Random(seed + 1)
+    events: list[WarehouseEvent] = []
+    for row in rows:
+        landing = PAID_LANDINGS.get(row.channel)
+        if landing is None or row.day > last:
+            continue
+        expected = row.conversions * SEEN_SHARE
+        buyers = int(expected) + (rng.random() < expected - int(expected))
+        value = row.revenue / row.conversions if row.conversions else 0.0
+        for n in range(buyers * (1 + BROWSERS_PER_BUYER)):
+            visitor = f"demo-paid-{row.day.isoformat()}-{row.channel}-{n}"
+            at = datetime.combine(row.day, time(7), UTC) + timedelta(
+                minutes=rng.randint(0, 14 * 60)
+            )
+            if rng.random() < 0.4:
+                earlier = rng.choice(EARLIER)
+                events.append(
+                    _landing(
+                        workspace_id,
+                        visitor,
+                        earlier,
+                        at - timedelta(hours=rng.randint(6, 72)),
+                        len(events),
+                    )
+                )
+            events.append(_landing(workspace_id, visitor, landing, at, len(events)))
+            if n < buyers:
+                events.append(
+                    WarehouseEvent(
+                        f"demo-paid-{seed}-{len(events)}",
+                        workspace_id,
+                        EventType.CONVERSION,
+                        at + timedelta(minutes=rng.randint(2, 30)),
+                        at + timedelta(minutes=31),
+                        visitor_id=visitor,
+                        value=round(value * rng.uniform(0.7, 1.3), 2),
+                        currency="EUR",
+                        url="https://demo-brand.tandem.test/checkout/thanks",
+                    )
+                )
+    return [e for e in events if e.occurred_at.date() <= last]
+
+
 def _landing(
     workspace_id: str, visitor: str, landing: Landing, at: datetime, n: int
 ) -> WarehouseEvent:
@@ -116,6 +182,10 @@ def seed_site_demo(
 
     events = site_events(
         workspace_id, first=today - timedelta(days=DAYS), last=today, seed=seed
+    )
+    # The same days seed_spend_history imports (up to yesterday).
+    events += paid_events(
+        workspace_id, history(today - timedelta(days=1)), last=today, seed=seed
     )
     with Warehouse(warehouse_path) as warehouse:
         return warehouse.append(events)
