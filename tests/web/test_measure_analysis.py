@@ -79,10 +79,10 @@ def test_the_attribution_page_draws_the_models_and_exports_csv(
 
 def test_paths_funnels_and_cohorts_answer(events, marketer, world):
     paths = marketer.get(f"{_base(world)}/paths", params=RANGE).json()
-    assert paths["paths"][0] == {
+    assert paths["paths"][0] | {
         "path": "Email", "conversions": 2, "value": 30.0, "not_converted": 0,
         "conversion_rate": 1.0,
-    }  # fmt: skip
+    } == paths["paths"][0]  # fmt: skip
     funnel = marketer.get(
         f"{_base(world)}/funnels", params={**RANGE, "step": ["pageview", "conversion"]}
     ).json()
@@ -450,3 +450,106 @@ def test_bad_model_parameters_name_the_field(marketer, world, params, field):
     problem = response.json()
     named = {problem.get("field")} | {e["field"] for e in problem.get("errors", [])}
     assert field in named
+
+
+# The journeys scenario split in two: Nov 1-2 against Oct 25-31 (Europe/Paris).
+# Comparison: vE converts on Oct 31 after an Email touch (Email: 1 conversion, 10.0);
+# vA and vD (Organic Social), vB1 (Paid Search) and vC (Referral) have not converted yet.
+# Period: vE again after Email (1, 20.0), vA Organic Social > Email (1, 100.0), vB Paid
+# Search > Email (1, 50.0), vC Referral (1, 25.0) and then an open Organic Search journey.
+SPLIT = {"since": "2026-11-01", "until": "2026-11-02", "compare": "custom",
+         "compare_since": "2026-10-25", "compare_until": "2026-10-31"}  # fmt: skip
+
+
+def test_every_path_number_has_its_comparison_and_change(events, marketer, world):
+    body = marketer.get(f"{_base(world)}/paths", params=SPLIT).json()
+    assert body["comparison"] == {"start": "2026-10-25", "end": "2026-10-31",
+                                  "zone": world.acme.timezone}  # fmt: skip
+    by = {p["path"]: p for p in body["paths"]}
+    assert [p["path"] for p in body["paths"]] == [
+        "Email", "Organic Social > Email", "Paid Search > Email", "Referral",
+        "Organic Search", "Organic Social", "Paid Search",
+    ]  # fmt: skip
+    email = by["Email"]
+    assert (email["conversions"], email["conversions_comparison"]) == (1, 1)
+    assert (email["conversions_change"], email["conversions_change_pct"]) == (0, 0)
+    assert (email["value"], email["value_comparison"]) == (20.0, 10.0)
+    assert (email["value_change"], email["value_change_pct"]) == (10.0, 1.0)
+    assert email["status"] == "current"
+    referral = by["Referral"]  # converted now, an open journey in the comparison
+    assert referral["not_converted_comparison"] == 1
+    assert referral["not_converted_change"] == -1
+    assert referral["not_converted_change_pct"] == -1.0
+    assert referral["conversions_change"] == 1
+    assert referral["conversions_change_pct"] is None  # zero base: "-"
+    new = by["Organic Social > Email"]  # only in the period
+    assert new["status"] == "new" and new["conversions_comparison"] == 0
+    assert new["value_change"] == 100.0 and new["value_change_pct"] is None
+    gone = by["Organic Social"]  # only in the comparison (vA's and vD's open journeys)
+    assert gone["status"] == "gone"
+    assert (gone["not_converted"], gone["not_converted_comparison"]) == (0, 2)
+    assert gone["not_converted_change_pct"] == -1.0
+    totals = body["totals"]
+    assert (totals["conversions"], totals["conversions_comparison"]) == (4, 1)
+    assert totals["conversions_change"] == 3 and totals["conversions_change_pct"] == 3.0
+    assert (totals["value"], totals["value_comparison"]) == (195.0, 10.0)
+    assert totals["value_change"] == 185.0 and totals["value_change_pct"] == 18.5
+    assert (totals["not_converted"], totals["not_converted_comparison"]) == (1, 4)
+    assert totals["not_converted_change_pct"] == -0.75
+    assert (totals["distinct_paths"], totals["distinct_paths_comparison"]) == (5, 4)
+    bars = body["graph"]["figure"]["data"]
+    assert [b["name"] for b in bars] == ["Conversions", "Comparison period"]
+    assert bars[1]["y"][:2] == [1, 0]
+
+
+def test_the_journeys_page_shows_the_change_and_exports_it(
+    events, app, client_as, world
+):
+    analyst = client_as(Role.ANALYST)
+    base = f"/w/{world.acme.slug}/measure/paths"
+    twin = analyst.get(
+        base, params=SPLIT, headers={"Accept": "application/json"}
+    ).json()
+    api = api_client(app, client_as, Role.ANALYST)
+    assert (
+        twin["paths"] == api.get(f"{_base(world)}/paths", params=SPLIT).json()["paths"]
+    )
+    assert twin["totals"]["value_change"] == 185.0
+    page = analyst.get(base, params=SPLIT)
+    assert page.status_code == 200 and 'id="paths-kpis"' in page.text
+    assert 'data-path="Organic Social &gt; Email" data-status="new"' in page.text
+    assert '<span class="up" data-delta="conversions">new</span>' in page.text
+    assert 'data-path="Organic Social" data-status="gone"' in page.text
+    assert '+3 <span class="up">(+300.0%)</span>' in page.text  # totals conversions
+    exported = analyst.get(base, params={**SPLIT, "format": "csv"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    reader = csv.DictReader(io.StringIO(exported.text))
+    assert reader.fieldnames == ["path"] + [
+        f"{m}{s}" for m in ("conversions", "value", "not_converted")
+        for s in ("", "_comparison", "_change", "_change_pct")
+    ] + ["status"]  # fmt: skip
+    rows = {r["path"]: r for r in reader}
+    assert rows["Email"]["value_change"] == "10.0"
+    assert rows["Email"]["value_change_pct"] == "1.0"
+    assert rows["Referral"]["conversions_change_pct"] == ""
+    assert rows["Paid Search"]["status"] == "gone"
+    assert rows["All paths"]["status"] == "total"
+    assert rows["All paths"]["value_change"] == "185.0"
+
+
+def test_journeys_without_a_comparison(events, client_as, world):
+    analyst = client_as(Role.ANALYST)
+    base = f"/w/{world.acme.slug}/measure/paths"
+    alone = {**SPLIT, "compare": "none"}
+    body = analyst.get(base, params={**alone, "format": "json"}).json()
+    assert body["comparison"] is None
+    assert {p["status"] for p in body["paths"]} == {"current"}
+    assert len(body["paths"]) == body["distinct_paths"] == 5  # no comparison-only rows
+    assert all(p["conversions_comparison"] is None for p in body["paths"])
+    assert body["totals"]["value_change"] is None
+    assert len(body["graph"]["figure"]["data"]) == 1
+    page = analyst.get(base, params=alone)
+    assert 'id="paths-kpis"' not in page.text and "data-delta" not in page.text
+    exported = analyst.get(base, params={**alone, "format": "csv"})
+    total = list(csv.DictReader(io.StringIO(exported.text)))[-1]
+    assert total["conversions"] == "4" and total["conversions_comparison"] == ""

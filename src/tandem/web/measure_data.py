@@ -25,8 +25,6 @@ from tandem.measure.comparison import (
     ModelParams,
     compare_models,
 )
-from tandem.measure.journeys import path_table
-from tandem.measure.model import PathRow
 from tandem.storage.warehouse_open import open_for_reading
 from tandem.web import plots
 from tandem.web.state import AppState
@@ -290,48 +288,3 @@ def warehouse_reader(path: Path) -> Iterator[SqlRunner]:
     briefly while a worker appends a batch (storage/warehouse.py)."""
     with open_for_reading(path) as warehouse:
         yield DuckDBRunner(warehouse)
-
-
-def paths_data(
-    runner: SqlRunner, workspace_id: str, span: Range, limit: int = 50
-) -> dict[str, object]:
-    rows: list[PathRow] = path_table(
-        runner,
-        workspace_id=workspace_id,
-        since=span.period.since,
-        until=span.period.until,
-    )
-    top = rows[:limit]
-    plot = plots.figure(
-        "top-paths",
-        "Conversions of the top paths",
-        [
-            plots.Trace(
-                "Conversions",
-                [r.path for r in top[:15]],
-                [r.total_conversions for r in top[:15]],
-                kind="bar",
-            )
-        ],  # fmt: skip
-        y_title="Conversions",
-    )
-    return {
-        "period": span.period,
-        "comparison": span.comparison,
-        "compare": span.compare,
-        "paths": [
-            {
-                "path": r.path,
-                "conversions": r.total_conversions,
-                "value": r.total_conversion_value,
-                "not_converted": r.total_null,
-                "conversion_rate": r.total_conversions
-                / (r.total_conversions + r.total_null)
-                if r.total_conversions + r.total_null
-                else 0.0,
-            }
-            for r in top
-        ],
-        "distinct_paths": len(rows),
-        "graph": plot.as_json(),
-    }

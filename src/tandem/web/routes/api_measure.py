@@ -26,13 +26,13 @@ from tandem.web.cohort_data import cohort_data
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.experiment_data import experiment_data, experiment_json
 from tandem.web.funnel_data import funnel_data
+from tandem.web.journey_data import paths_data
 from tandem.web.measure_data import (
     ParamsDep,
     Range,
     RangeDep,
     RangeQuery,
     attribution_data,
-    paths_data,
     warehouse_runner,
 )
 
@@ -57,7 +57,9 @@ def attribution(
         return attribution_data(runner, member.workspace.id, span, params)
 
 
-@router.get("/paths", summary="Top journey paths with conversions and value")
+@router.get(
+    "/paths", summary="Top journey paths with conversions and value, and their change"
+)
 def paths(
     member: View, state: StateDep, query: RangeDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:  # fmt: skip

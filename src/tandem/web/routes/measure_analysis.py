@@ -24,6 +24,7 @@ from tandem.web.cohort_data import cohort_csv, cohort_data
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.experiment_data import experiment_data, experiment_form, experiment_json
 from tandem.web.funnel_data import FORM_ROWS, funnel_csv, funnel_data
+from tandem.web.journey_data import paths_csv, paths_data
 from tandem.web.measure_data import (
     ParamsDep,
     Range,
@@ -31,7 +32,6 @@ from tandem.web.measure_data import (
     RangeQuery,
     attribution_data,
     attribution_rows,
-    paths_data,
     warehouse_runner,
 )
 from tandem.web.render import csv_response, page
@@ -74,10 +74,8 @@ def paths_page(
     span = _span(member, state, query)
     with warehouse_runner(state) as runner:
         data = paths_data(runner, member.workspace.id, span)
-    rows = [[p["path"], p["conversions"], p["value"], p["not_converted"]]
-            for p in data["paths"]]  # type: ignore[attr-defined]  # fmt: skip
     return _render(request, member, "paths.html", data, "Journeys",
-                   ("paths.csv", ["path", "conversions", "value", "not_converted"], rows))  # fmt: skip
+                   ("paths.csv", *paths_csv(data)))  # fmt: skip
 
 
 @router.get("/w/{ws}/measure/funnels")
