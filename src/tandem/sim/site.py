@@ -82,17 +82,14 @@ def site_events(
                     _landing(workspace_id, visitor, landing, when, len(events))
                 )
                 if rng.random() < landing.buys:
+                    after = rng.randint(2, 30)
                     events.append(
-                        WarehouseEvent(
+                        _purchase(
                             f"demo-{seed}-{len(events)}",
                             workspace_id,
-                            EventType.CONVERSION,
-                            when + timedelta(minutes=rng.randint(2, 30)),
-                            when + timedelta(minutes=31),
-                            visitor_id=visitor,
-                            value=rng.choice(PRICES),
-                            currency="EUR",
-                            url="https://demo-brand.tandem.test/checkout/thanks",
+                            visitor,
+                            when + timedelta(minutes=after),
+                            rng.choice(PRICES),
                         )
                     )
                     break
@@ -131,20 +128,34 @@ def paid_events(
                 )
             events.append(_landing(workspace_id, visitor, landing, at, len(events)))
             if n < buyers:
+                after = rng.randint(2, 30)
                 events.append(
-                    WarehouseEvent(
+                    _purchase(
                         f"demo-paid-{seed}-{len(events)}",
                         workspace_id,
-                        EventType.CONVERSION,
-                        at + timedelta(minutes=rng.randint(2, 30)),
-                        at + timedelta(minutes=31),
-                        visitor_id=visitor,
-                        value=round(value * rng.uniform(0.7, 1.3), 2),
-                        currency="EUR",
-                        url="https://demo-brand.tandem.test/checkout/thanks",
+                        visitor,
+                        at + timedelta(minutes=after),
+                        round(value * rng.uniform(0.7, 1.3), 2),
                     )
                 )
     return [e for e in events if e.occurred_at.date() <= last]
+
+
+def _purchase(
+    event_id: str, workspace_id: str, visitor: str, at: datetime, value: float
+) -> WarehouseEvent:
+    """A purchase on the demo site; it reaches Tandem a minute or so later."""
+    return WarehouseEvent(
+        event_id,
+        workspace_id,
+        EventType.CONVERSION,
+        at,
+        at + timedelta(minutes=1),
+        visitor_id=visitor,
+        value=value,
+        currency="EUR",
+        url="https://demo-brand.tandem.test/checkout/thanks",
+    )
 
 
 def _landing(
