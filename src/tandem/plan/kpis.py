@@ -58,6 +58,9 @@ class Totals:
 
     `reach` is a sum of the reach each source reported: people reached on two days or two
     platforms are counted twice, so it is an upper bound (docs/metrics.md says so).
+    `cost_without_impressions` / `cost_without_clicks`: the part of `cost` on lines that
+    report no impressions / no clicks (a manual cost, a fee), left out of CPM / CPC so a
+    sponsorship does not make every impression look dearer.
     """
 
     cost: float = 0.0
@@ -67,6 +70,8 @@ class Totals:
     conversions: float = 0.0
     revenue: float = 0.0
     engagements: int = 0
+    cost_without_impressions: float = 0.0
+    cost_without_clicks: float = 0.0
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
@@ -109,8 +114,8 @@ def kpis(t: Totals) -> KpiValues:
         conversions=t.conversions,
         revenue=t.revenue,
         ctr=ctr(t.clicks, t.impressions),
-        cpc=cpc(t.cost, t.clicks),
-        cpm=cpm(t.cost, t.impressions),
+        cpc=cpc(t.cost - t.cost_without_clicks, t.clicks),
+        cpm=cpm(t.cost - t.cost_without_impressions, t.impressions),
         conversion_rate=conversion_rate(t.conversions, t.clicks),
         cpa=cpa(t.cost, t.conversions),
         roas=roas(t.revenue, t.cost),
@@ -174,14 +179,14 @@ DEFINITIONS: dict[str, Definition] = {
         Definition(
             "cpc",
             "CPC",
-            "spend ÷ clicks",
+            "spend ÷ clicks, over the spend lines that report clicks",
             "'-' when there were no clicks.",
             "Google Ads Help: Average cost per click",
         ),
         Definition(
             "cpm",
             "CPM",
-            "spend ÷ impressions × 1,000",
+            "spend ÷ impressions × 1,000, over the spend lines that report impressions",
             "'-' when there were no impressions.",
             "Google Ads Help: Cost per thousand impressions",
         ),

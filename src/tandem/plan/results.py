@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,7 +67,14 @@ def convert_lines(
             missing.add(line.currency)
             cost = revenue = 0.0
         out = out + Totals(
-            cost, line.impressions, line.reach, line.clicks, line.conversions, revenue
+            cost,
+            line.impressions,
+            line.reach,
+            line.clicks,
+            line.conversions,
+            revenue,
+            cost_without_impressions=0.0 if line.impressions else cost,
+            cost_without_clicks=0.0 if line.clicks else cost,
         )
     return Converted(out, sorted(missing))
 
@@ -86,15 +93,7 @@ def with_credit(
         if missing is not None:
             missing.add(rates.currency)
         revenue = 0.0
-    return Totals(
-        totals.cost,
-        totals.impressions,
-        totals.reach,
-        totals.clicks,
-        credit.conversions,
-        revenue,
-        totals.engagements,
-    )
+    return replace(totals, conversions=credit.conversions, revenue=revenue)
 
 
 @dataclass(frozen=True)

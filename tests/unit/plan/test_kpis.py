@@ -99,3 +99,38 @@ def test_every_kpi_has_a_definition_with_its_zero_rule_and_source():
         d = DEFINITIONS[key]
         assert d.formula and d.source and d.when_zero
         assert d.label in d.hover and d.when_zero in d.hover
+
+
+def test_cpm_and_cpc_leave_out_cost_that_bought_no_delivery():
+    # 100 on ads (10,000 impressions, 50 clicks) and a 400 sponsorship fee with neither.
+    ads = Totals(cost=100.0, impressions=10_000, clicks=50)
+    fee = Totals(cost=400.0, cost_without_impressions=400.0, cost_without_clicks=400.0)
+    k = kpis(ads + fee)
+    assert k.cost == 500.0
+    assert k.cpm == pytest.approx(10.0)  # 100 / 10,000 x 1,000, not 50
+    assert k.cpc == pytest.approx(2.0)  # 100 / 50, not 10
+    assert k.roas == 0.0 and k.cpa is None  # nothing else changes: spend is still 500
+    only_fee = kpis(fee)
+    assert only_fee.cpm is None and only_fee.cpc is None
+
+
+def test_convert_lines_counts_a_manual_cost_as_spend_but_not_in_cpm_or_cpc():
+    from datetime import UTC, date, datetime
+
+    from tandem.plan.model import Channel, SpendLine
+    from tandem.plan.money import Rates
+    from tandem.plan.results import convert_lines
+
+    def line(amount: float, impressions: int, clicks: int, source: str) -> SpendLine:
+        return SpendLine(
+            "l" + source, "w", None, date(2026, 11, 2), Channel.PAID_SOCIAL, source,
+            "", round(amount * 1_000_000), "EUR", impressions, 0, clicks, 0.0, 0, "",
+            None, datetime(2026, 11, 2, tzinfo=UTC),
+        )  # fmt: skip
+
+    converted = convert_lines(
+        [line(100.0, 10_000, 50, "meta_ads"), line(400.0, 0, 0, "manual")],
+        Rates("EUR", {}),
+    )
+    k = kpis(converted.totals)
+    assert (k.cost, k.cpm, k.cpc) == (500.0, 10.0, 2.0)
