@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from tandem.measure.model import Journey, PathRow, Touch
+from tandem.measure.people import STITCHED_CTE
 from tandem.storage.warehouse import Warehouse
 
 if TYPE_CHECKING:
@@ -65,18 +66,8 @@ CREATE TABLE IF NOT EXISTS events (
 )
 """
 
-_JOURNEY_TOUCHES = """
-WITH stitched AS (
-    SELECT visitor_id, contact_id FROM (
-        SELECT visitor_id, contact_id,
-               ROW_NUMBER() OVER (
-                   PARTITION BY visitor_id ORDER BY occurred_at DESC, event_id DESC
-               ) AS rank_of
-        FROM events
-        WHERE workspace_id = :ws AND visitor_id IS NOT NULL AND contact_id IS NOT NULL
-    ) ranked
-    WHERE rank_of = 1
-),
+_JOURNEY_TOUCHES = f"""
+WITH {STITCHED_CTE},
 ev AS (
     SELECT e.event_id, e.type, e.occurred_at, e.channel, e.source, e.medium,
            e.campaign, COALESCE(e.value, 0) AS value, e.currency,

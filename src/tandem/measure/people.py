@@ -7,9 +7,9 @@ cohorts and journeys count the same people.
 
 from __future__ import annotations
 
-# `ev` holds the workspace's events before :until with their person; callers add CTEs after.
-PEOPLE_CTE = """
-WITH stitched AS (
+# Each visitor id's contact: the one its latest identify named (a CTE, without WITH).
+STITCHED_CTE = """
+stitched AS (
     SELECT visitor_id, contact_id FROM (
         SELECT visitor_id, contact_id,
                ROW_NUMBER() OVER (
@@ -19,7 +19,12 @@ WITH stitched AS (
         WHERE workspace_id = :ws AND visitor_id IS NOT NULL AND contact_id IS NOT NULL
     ) ranked
     WHERE rank_of = 1
-),
+)
+"""
+
+# `ev` holds the workspace's events before :until with their person; callers add CTEs after.
+PEOPLE_CTE = f"""
+WITH {STITCHED_CTE},
 ev AS (
     SELECT e.event_id, e.type, e.occurred_at, e.channel, e.url, e.value,
            e.properties ->> 'name' AS name, e.properties AS props,
