@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from tandem.measure import (
-    DuckDBRunner,
     PathRow,
-    SqlAlchemyRunner,
     SqlRunner,
     journeys,
     path_frame,
     path_table,
 )
-from tandem.measure.journeys import POSTGRES_EVENTS_DDL
-from tandem.storage.warehouse import EventType, Warehouse, WarehouseEvent
-from tests.conftest import PG_URL, skip_or_fail
+from tandem.storage.warehouse import EventType, WarehouseEvent
+from tests.integration.warehouse_engines import engine_runner
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 WS = "ws-acme"
@@ -107,57 +102,8 @@ EXPECTED = [
 
 @pytest.fixture(params=["duckdb", "postgres"])
 def runner(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlRunner]:
-    events = scenario()
-    if request.param == "duckdb":
-        with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
-            warehouse.append(events)
-            yield DuckDBRunner(warehouse)
-        return
-    if not PG_URL:
-        skip_or_fail("PostgreSQL journeys need TANDEM_TEST_DATABASE_URL")
-        return
-    schema = f"tandem_journeys_{os.getpid()}"
-    url = make_url(PG_URL).set(drivername="postgresql+psycopg")
-    admin = create_engine(url)
-    with admin.begin() as c:
-        c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        c.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = create_engine(
-        url.update_query_dict({"options": f"-csearch_path={schema}"})
-    )
-    try:
-        with engine.begin() as c:
-            c.execute(text(POSTGRES_EVENTS_DDL))
-            c.execute(
-                text(
-                    "INSERT INTO events (event_id, workspace_id, type, occurred_at, "
-                    "received_at, visitor_id, contact_id, channel, value, currency) "
-                    "VALUES (:event_id, :workspace_id, :type, :occurred_at, "
-                    ":received_at, :visitor_id, :contact_id, :channel, :value, :currency)"
-                ),
-                [
-                    {
-                        "event_id": e.event_id,
-                        "workspace_id": e.workspace_id,
-                        "type": e.type.value,
-                        "occurred_at": e.occurred_at,
-                        "received_at": e.received_at,
-                        "visitor_id": e.visitor_id,
-                        "contact_id": e.contact_id,
-                        "channel": e.channel,
-                        "value": e.value,
-                        "currency": e.currency,
-                    }
-                    for e in events
-                ],
-            )
-        with engine.connect() as connection:
-            yield SqlAlchemyRunner(connection)
-    finally:
-        engine.dispose()
-        with admin.begin() as c:
-            c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        admin.dispose()
+    with engine_runner(request.param, tmp_path, scenario()) as opened:
+        yield opened
 
 
 def test_the_path_table_is_exact_on_every_engine(runner):
