@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Query
+from sqlalchemy.orm import Session
 
-from tandem.report import Chart, Section
+from tandem.accounts import Workspace
+from tandem.core.periods import Period, local_today, parse_comparison, parse_period
+from tandem.report import Chart, Section, dashboard
 from tandem.web.plots import Plot, Trace, figure, heatmap
+from tandem.web.state import AppState
 
 # The `results` query parameter of the dashboard page and the section API.
 ResultsParam = Annotated[
@@ -44,3 +49,46 @@ def drawn(sections: list[Section]) -> list[dict[str, Any]]:
         {"section": s, "plots": [plot_of(s, c).as_json() for c in s.charts]}
         for s in sections
     ]
+
+
+@dataclass(frozen=True)
+class Built:
+    period: Period
+    compare: str  # previous, year or none
+    filters: dict[str, str]
+    sections: list[Section]
+
+
+def build_for(
+    session: Session,
+    state: AppState,
+    ws: Workspace,
+    keys: tuple[str, ...],
+    *,
+    since: str | None,
+    until: str | None,
+    compare: str | None,
+    filters: dict[str, str | None],
+) -> Built:
+    """The dashboard sections `keys` for a request's period, comparison and filters (each
+    checked against the workspace): what the dashboard page and the section API share."""
+    today = local_today(state.clock.now(), ws.timezone)
+    period = parse_period(since, until, zone=ws.timezone, today=today)
+    how = parse_comparison(compare)
+    checked = dashboard.check_filters(
+        session, ws.id, {k: v or "" for k, v in filters.items()}
+    )
+    sections = dashboard.build_sections(
+        session,
+        ws.id,
+        keys,
+        period=period,
+        previous=period.compared(how),
+        today=today,
+        filters=checked,
+        now=state.clock.now(),
+        refit_in_background=True,
+        warehouse_path=str(state.settings.warehouse_path),
+        lookback_days=state.settings.journey_lookback_days,
+    )
+    return Built(period, how, checked, sections)

@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from tandem.accounts import Member, Permission
-from tandem.core.periods import local_today, parse_comparison, parse_period
-from tandem.report import Section, dashboard
+from tandem.report import Section
 from tandem.web.deps import SessionDep, StateDep, permit
-from tandem.web.sections import ResultsParam
+from tandem.web.sections import ResultsParam, build_for
 
 router = APIRouter(prefix="/api/v1/workspaces/{ws}", tags=["reports"])
 
@@ -34,31 +33,20 @@ def section(
     results: ResultsParam = None,
     member: Member = Depends(permit(Permission.ANALYTICS_VIEW)),
 ) -> Section:
-    ws = member.workspace
-    today = local_today(state.clock.now(), ws.timezone)
-    period = parse_period(since, until, zone=ws.timezone, today=today)
-    filters = dashboard.check_filters(
+    built = build_for(
         session,
-        ws.id,
-        {
-            "campaign": campaign or "",
-            "platform": platform or "",
-            "account": account or "",
-            "pillar": pillar or "",
-            "results": results or "",
+        state,
+        member.workspace,
+        (key,),
+        since=since,
+        until=until,
+        compare=compare,
+        filters={
+            "campaign": campaign,
+            "platform": platform,
+            "account": account,
+            "pillar": pillar,
+            "results": results,
         },
     )
-    (built,) = dashboard.build_sections(
-        session,
-        ws.id,
-        (key,),
-        period=period,
-        previous=period.compared(parse_comparison(compare)),
-        today=today,
-        filters=filters,
-        now=state.clock.now(),
-        refit_in_background=True,
-        warehouse_path=str(state.settings.warehouse_path),
-        lookback_days=state.settings.journey_lookback_days,
-    )
-    return built
+    return built.sections[0]

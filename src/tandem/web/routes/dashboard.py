@@ -8,13 +8,12 @@ from fastapi.responses import Response
 from tandem import plan
 from tandem.accounts import Member, Permission
 from tandem.compose.pillars import pillars_in
-from tandem.core.periods import local_today, parse_comparison, parse_period
 from tandem.publish.store import accounts_in
 from tandem.report import dashboard
 from tandem.report.posts import platforms_in
 from tandem.web.deps import SessionDep, StateDep, permit
 from tandem.web.render import page
-from tandem.web.sections import ResultsParam, drawn
+from tandem.web.sections import ResultsParam, build_for, drawn
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,41 +35,30 @@ def dashboard_page(
     member: Member = Depends(permit(Permission.ANALYTICS_VIEW)),
 ) -> Response:
     ws = member.workspace
-    today = local_today(state.clock.now(), ws.timezone)
-    period = parse_period(since, until, zone=ws.timezone, today=today)
-    how = parse_comparison(compare)
     chosen = dashboard.parse_view(view, member.role)
-    filters = dashboard.check_filters(
+    built = build_for(
         session,
-        ws.id,
-        {
-            "campaign": campaign or "",
-            "platform": platform or "",
-            "account": account or "",
-            "pillar": pillar or "",
-            "results": results or "",
-        },
-    )
-    sections = dashboard.build_sections(
-        session,
-        ws.id,
+        state,
+        ws,
         dashboard.VIEWS[chosen],
-        period=period,
-        previous=period.compared(how),
-        today=today,
-        filters=filters,
-        now=state.clock.now(),
-        refit_in_background=True,
-        warehouse_path=str(state.settings.warehouse_path),
-        lookback_days=state.settings.journey_lookback_days,
+        since=since,
+        until=until,
+        compare=compare,
+        filters={
+            "campaign": campaign,
+            "platform": platform,
+            "account": account,
+            "pillar": pillar,
+            "results": results,
+        },
     )
     data = {
         "view": chosen,
         "views": dashboard.VIEW_LABELS,
-        "period": period,
-        "comparison": period.compared(how),
-        "compare": how,
-        "filters": filters,
+        "period": built.period,
+        "comparison": built.period.compared(built.compare),
+        "compare": built.compare,
+        "filters": built.filters,
         "campaigns": [
             {"id": c.id, "name": c.name}
             for c in plan.store.campaigns_in(session, ws.id)
@@ -83,7 +71,7 @@ def dashboard_page(
             {"id": p.id, "name": p.name, "colour": p.colour}
             for p in pillars_in(session, ws.id)
         ],
-        "sections": drawn(sections),
+        "sections": drawn(built.sections),
         "results_choices": plan.RESULTS,
     }
     return page(request, "dashboard/index.html", data, member=member, title="Dashboard")
